@@ -1,0 +1,171 @@
+// The daemon's answers to admin RPC requests (ha-agentctl status, bindings,
+// stats, log-level). Key material never appears: SAs are shown by SPI and
+// algorithm only.
+#include <unistd.h>
+
+#include "conf/config.h"
+#include "ha-agent/daemon/daemon.h"
+#include "ha-agent/version.h"
+#include "mip6/ha_counters.h"
+
+namespace ha_agent {
+namespace {
+
+std::string flag_letters(std::uint16_t f) {
+  using BU = mip6::BindingUpdate;
+  std::string s;
+  if (f & BU::kAck) s += 'A';
+  if (f & BU::kHomeRegistration) s += 'H';
+  if (f & BU::kLinkLocal) s += 'L';
+  if (f & BU::kKeyManagement) s += 'K';
+  if (f & BU::kMobileRouter) s += 'R';
+  return s;
+}
+
+}  // namespace
+
+void Daemon::export_counters() {
+  const auto& c = ha_->counters();
+  metrics_.counter("ha_agent_bu_received_total", {}, "Binding Updates that reached the home agent logic")
+      .set(c.bu_received);
+  const std::pair<const char*, std::uint64_t> kinds[] = {
+      {"new", c.bu_accepted_new},
+      {"refresh", c.bu_accepted_refresh},
+      {"care_of_change", c.bu_accepted_care_of_change},
+      {"deregistration", c.bu_accepted_deregistration}};
+  for (auto& [k, v] : kinds)
+    metrics_.counter("ha_agent_bu_accepted_total", {{"kind", k}}, "Binding Updates accepted, by kind")
+        .set(v);
+  for (std::size_t s = 0; s < c.ba_sent.size(); ++s)
+    if (c.ba_sent[s])
+      metrics_
+          .counter("ha_agent_ba_sent_total", {{"status", std::to_string(s)}},
+                   "Binding Acknowledgements sent, by status (RFC 6275 §6.1.8)")
+          .set(c.ba_sent[s]);
+  for (std::size_t s = 0; s < c.be_sent.size(); ++s)
+    if (c.be_sent[s])
+      metrics_
+          .counter("ha_agent_be_sent_total", {{"status", std::to_string(s)}},
+                   "Binding Errors sent, by status (RFC 6275 §6.1.9)")
+          .set(c.be_sent[s]);
+  for (std::size_t r = 0; r < c.drops.size(); ++r)
+    metrics_
+        .counter("ha_agent_bu_dropped_total",
+                 {{"reason", std::string(mip6::to_string(static_cast<mip6::HaDropReason>(r)))}},
+                 "Binding Updates dropped by the home agent logic, by reason")
+        .set(c.drops[r]);
+  metrics_.counter("ha_agent_binding_expirations_total", {}, "Bindings removed at expiry").set(c.expirations);
+  metrics_.counter("ha_agent_brr_sent_total", {}, "Binding Refresh Requests sent").set(c.brr_sent);
+  metrics_.gauge("ha_agent_bindings", {}, "Bindings in the cache").set(ha_->bindings().size());
+  metrics_.gauge("ha_agent_mobile_nodes_configured", {}, "Mobile nodes in the configuration")
+      .set(config_.mobile_nodes.size());
+  const auto& io = packet_io_->counters();
+  metrics_.counter("ha_agent_io_received_total", {}, "Packets received by the packet backend").set(io.received);
+  metrics_.counter("ha_agent_io_truncated_total", {}, "Received packets larger than the buffer (dropped)")
+      .set(io.received_truncated);
+  metrics_.counter("ha_agent_io_receive_errors_total", {}, "Receive errors").set(io.receive_errors);
+  metrics_.counter("ha_agent_io_sent_total", {}, "Packets sent by the packet backend").set(io.sent);
+  metrics_.counter("ha_agent_io_send_errors_total", {}, "Send errors").set(io.send_errors);
+  metrics_.counter("ha_agent_admin_requests_total", {}, "Admin requests served").set(admin_->requests());
+  metrics_.counter("ha_agent_admin_bad_requests_total", {}, "Admin requests refused as malformed")
+      .set(admin_->bad_requests());
+}
+
+admin::Response Daemon::handle_admin(const admin::Request& req) {
+  admin::Response resp;
+  const auto now = Clock::now();
+  switch (req.command_case()) {
+    case admin::Request::kStatus: {
+      auto* s = resp.mutable_status();
+      s->set_version(kVersion);
+      s->set_pid(::getpid());
+      s->set_uptime_s(std::chrono::duration_cast<std::chrono::seconds>(now - started_).count());
+      s->set_config_file(options_.config_path);
+      for (const auto& a : config_.ha_addresses) s->add_addresses(a.to_string());
+      for (const auto& p : config_.home_prefixes) s->add_home_prefixes(p.to_string());
+      s->set_packet_backend(packet_backend_text_);
+      s->set_kernel_backend(std::string(kernel_->backend_name()));
+      s->set_esp_path("user space");
+      s->set_bindings(static_cast<std::uint32_t>(ha_->bindings().size()));
+      s->set_mobile_nodes_configured(static_cast<std::uint32_t>(config_.mobile_nodes.size()));
+      break;
+    }
+    case admin::Request::kBindings: {
+      std::optional<mip6::Ipv6Address> only;
+      if (!req.bindings().home_address().empty()) {
+        only = mip6::Ipv6Address::parse(req.bindings().home_address());
+        if (!only) {
+          resp.mutable_error()->set_code("bad_address");
+          resp.mutable_error()->set_message("not an IPv6 address: " + req.bindings().home_address());
+          break;
+        }
+      }
+      auto* out = resp.mutable_bindings();
+      auto add = [&](const mip6::BindingCacheEntry& e) {
+        auto* b = out->add_bindings();
+        b->set_home_address(e.home_address.to_string());
+        b->set_care_of_address(e.care_of_address.to_string());
+        b->set_sequence(e.last_sequence.value());
+        b->set_flags(flag_letters(e.flags));
+        b->set_lifetime_granted_s(e.granted_lifetime_s);
+        b->set_lifetime_remaining_s(
+            e.expires_at > now
+                ? static_cast<std::uint32_t>(
+                      std::chrono::duration_cast<std::chrono::seconds>(e.expires_at - now).count())
+                : 0);
+        b->set_spi_in(e.spi);
+        if (const auto* sa = security_.sad.find(crypto::SaDirection::kInbound, e.spi)) {
+          b->set_algorithm(std::string(crypto::to_string(sa->params().algorithm)));
+          for (const auto& mn : config_.mobile_nodes)
+            if (mn.home_address == e.home_address) b->set_spi_out(mn.sa.spi_out);
+        }
+        b->set_registered_ms_ago(
+            std::chrono::duration_cast<std::chrono::milliseconds>(now - e.created_at).count());
+        b->set_refreshes(e.refresh_count);
+      };
+      if (only) {
+        if (const auto* e = ha_->bindings().find(*only)) add(*e);
+      } else {
+        ha_->bindings().for_each(add);
+      }
+      break;
+    }
+    case admin::Request::kStats: {
+      export_counters();
+      auto* out = resp.mutable_stats();
+      for (const auto& m : metrics_.all()) {
+        auto* c = out->add_counters();
+        c->set_name(m.name);
+        for (const auto& [k, v] : m.labels) (*c->mutable_labels())[k] = v;
+        c->set_value(m.value);
+        c->set_help(m.help);
+        c->set_gauge(m.gauge);
+      }
+      break;
+    }
+    case admin::Request::kLogLevel: {
+      auto sev = log::parse_severity(req.log_level().level());
+      if (!sev) {
+        resp.mutable_error()->set_code("bad_level");
+        resp.mutable_error()->set_message("unknown level '" + req.log_level().level() +
+                                          "' (debug, info, notice, warning, error)");
+        break;
+      }
+      log::set_level(req.log_level().channel(), *sev);
+      HA_LOG(log_, kNotice) << "log level of "
+                            << (req.log_level().channel().empty() ? std::string("all channels")
+                                                                  : req.log_level().channel())
+                            << " set to " << log::to_string(*sev);
+      resp.mutable_log_level()->set_channel(req.log_level().channel());
+      resp.mutable_log_level()->set_level(std::string(log::to_string(*sev)));
+      break;
+    }
+    case admin::Request::COMMAND_NOT_SET:
+      resp.mutable_error()->set_code("bad_request");
+      resp.mutable_error()->set_message("request names no command");
+      break;
+  }
+  return resp;
+}
+
+}  // namespace ha_agent

@@ -1,0 +1,385 @@
+#include "ha-agent/daemon/daemon.h"
+
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "ha-agent/io/af_packet_io.h"
+#include "ha-agent/kernel/xfrm_backend.h"
+#include "ha-agent/version.h"
+#include "mip6/ha_counters.h"
+
+namespace ha_agent {
+namespace {
+
+std::optional<mip6::MacAddress> read_mac(const std::string& ifname) {
+  std::ifstream in("/sys/class/net/" + ifname + "/address");
+  std::string text;
+  if (!(in >> text) || text.size() != 17) return std::nullopt;
+  mip6::MacAddress mac{};
+  for (int i = 0; i < 6; ++i) mac[i] = static_cast<std::uint8_t>(std::stoul(text.substr(3 * i, 2), nullptr, 16));
+  return mac;
+}
+
+std::optional<mip6::Ipv6Address> link_local_of_interface(const std::string& ifname) {
+  ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0) return std::nullopt;
+  std::optional<mip6::Ipv6Address> found;
+  for (ifaddrs* a = list; a; a = a->ifa_next) {
+    if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET6 || ifname != a->ifa_name) continue;
+    auto* sin6 = reinterpret_cast<sockaddr_in6*>(a->ifa_addr);
+    auto addr = mip6::Ipv6Address::from_bytes(sin6->sin6_addr.s6_addr);
+    if (addr.is_link_local()) {
+      found = addr;
+      break;
+    }
+  }
+  ::freeifaddrs(list);
+  return found;
+}
+
+log::Severity severity_of(conf::LogLevel l) {
+  switch (l) {
+    case conf::LogLevel::kTrace:
+    case conf::LogLevel::kDebug: return log::Severity::kDebug;
+    case conf::LogLevel::kInfo: return log::Severity::kInfo;
+    case conf::LogLevel::kWarning: return log::Severity::kWarning;
+    case conf::LogLevel::kError:
+    case conf::LogLevel::kFatal: return log::Severity::kError;
+  }
+  return log::Severity::kInfo;
+}
+
+}  // namespace
+
+Daemon::Daemon(conf::Config config, DaemonOptions options)
+    : config_(std::move(config)),
+      options_(std::move(options)),
+      signals_(io_, SIGTERM, SIGINT),
+      timer_(io_),
+      log_(log::channel("daemon")),
+      started_(Clock::now()) {}
+
+Daemon::~Daemon() { shutdown(); }
+
+mip6::Result<std::unique_ptr<Daemon>, std::string> Daemon::create(conf::Config config,
+                                                                  DaemonOptions options) {
+  std::unique_ptr<Daemon> d(new Daemon(std::move(config), std::move(options)));
+  if (auto st = d->setup(); !st) {
+    d->shutdown();
+    return mip6::fail(st.error());
+  }
+  return d;
+}
+
+mip6::Status<std::string> Daemon::setup() {
+  // Logging first, so every later step can explain itself.
+  log::Options lo;
+  lo.sink = config_.logging.sink == conf::LogSink::kSyslog ? log::Sink::kSyslog : log::Sink::kStderr;
+  lo.level = severity_of(config_.logging.level);
+  for (const auto& m : config_.logging.modules) lo.channel_levels[m.module] = severity_of(m.level);
+  log::init(lo);
+
+  const auto now = Clock::now();
+  if (config_.ha_addresses.empty()) return mip6::fail(std::string("no ha_address configured"));
+  home_interface_ = !config_.packet_io.interface.empty() ? config_.packet_io.interface
+                    : config_.home_interfaces.empty()    ? std::string()
+                                                         : config_.home_interfaces.front();
+  if (home_interface_.empty()) return mip6::fail(std::string("no home interface configured"));
+  home_ifindex_ = static_cast<int>(if_nametoindex(home_interface_.c_str()));
+  if (home_ifindex_ == 0)
+    return mip6::fail("home interface " + home_interface_ + " does not exist");
+  home_mac_ = read_mac(home_interface_);
+  home_link_local_ = link_local_of_interface(home_interface_);
+
+  // Keys and SAs.
+  if (auto st = add_mobile_nodes(security_, config_, now); !st) return mip6::fail(st.error());
+  HA_LOG(log_, kInfo) << "loaded " << config_.mobile_nodes.size() << " mobile nodes ("
+                      << security_.sad.size() << " ESP SAs)";
+
+  // RFC 6275 logic.
+  mip6::HomeAgentPolicy policy;
+  policy.addresses = config_.ha_addresses;
+  policy.home_prefixes = config_.home_prefixes;
+  for (const auto& mn : config_.mobile_nodes)
+    if (conf::serves(config_, mn.home_address)) policy.served_home_addresses.insert(mn.home_address);
+  policy.max_lifetime_s = static_cast<std::uint32_t>(config_.lifetime.max_binding_lifetime.count());
+  policy.brr_lead_time_s = static_cast<std::uint32_t>(config_.lifetime.brr_lead_time.count());
+  auto ha = mip6::HomeAgent::create(std::move(policy));
+  if (!ha) return mip6::fail("home agent policy: " + std::string(mip6::to_string(ha.error())));
+  ha_.emplace(std::move(ha).value());
+
+  // ESP path: this version always does ESP in user space; the probe says
+  // whether the kernel could (for the log and `ha-agentctl status`).
+  std::string esp_note = "user-space ESP";
+  if (auto xfrm = kernel::XfrmBackend::open(); xfrm) {
+    esp_note = xfrm->probe_esp().message;
+  }
+  // Packet I/O backend (DESIGN.md §4).
+  if (config_.packet_io.backend == conf::PacketIoBackend::kKernel)
+    return mip6::fail(std::string(
+        "packet_io backend \"kernel\" (raw MH sockets with kernel ESP and Mobile IPv6) is not "
+        "implemented in this version; use \"packet\" or \"auto\""));
+  io::AfPacketOptions po;
+  po.interfaces = {};  // every interface: MNs and peers may reach any of ours
+  po.local_addresses = config_.ha_addresses;
+  auto pio = io::AfPacketIo::open(io_, po);
+  if (!pio) return mip6::fail("packet backend: " + pio.error());
+  packet_io_ = std::move(pio).value();
+  packet_backend_text_ = packet_io_->describe();
+  if (config_.packet_io.backend == conf::PacketIoBackend::kAuto)
+    packet_backend_text_ += " (auto: kernel backend not available in this version; " + esp_note + ")";
+  HA_LOG(log_, kInfo) << packet_backend_text_;
+
+  // Keep the kernel from answering our signalling with ICMPv6 errors.
+  auto guard = io::NftGuard::install("ha_agent", config_.ha_addresses);
+  if (!guard) return mip6::fail("nftables guard: " + guard.error());
+  nft_guard_.emplace(std::move(guard).value());
+
+  // Kernel state (proxy NDP, routes).
+  auto ks = kernel::make_kernel_state(config_.kernel_state == conf::KernelStateBackend::kNone
+                                          ? kernel::KernelStateBackend::kNone
+                                          : kernel::KernelStateBackend::kNetlink);
+  if (!ks) return mip6::fail("kernel state: " + ks.error().to_string());
+  kernel_ = std::move(ks).value();
+  if (auto r = kernel_->enable_proxy_ndp(home_interface_); !r)
+    return mip6::fail("enable proxy_ndp on " + home_interface_ + ": " + r.error().to_string());
+
+  const mip6::HarpNumbers harp = config_.harp
+                                     ? mip6::HarpNumbers{config_.harp->wire_types.mh_hello,
+                                                         config_.harp->wire_types.mh_sync,
+                                                         config_.harp->wire_types.mh_control,
+                                                         config_.harp->wire_types.bci_option}
+                                     : mip6::HarpNumbers{};
+  rx_ = std::make_unique<ReceivePath>(security_.sad, harp, metrics_);
+  tx_ = std::make_unique<SendPath>(security_.sad, security_.spd, harp);
+
+  // Admin socket.
+  admin::AdminSocketOptions ao{config_.admin.socket_path, config_.admin.mode, config_.admin.group};
+  auto admin = admin::AdminServer::open(io_, ao,
+                                        [this](const admin::Request& r) { return handle_admin(r); });
+  if (!admin) return mip6::fail(admin.error());
+  admin_ = std::move(admin).value();
+
+  signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    HA_LOG(log_, kNotice) << "signal " << sig << ": shutting down";
+    stop();
+  });
+  packet_io_->start([this](std::span<const std::uint8_t> p, int ifindex) { on_packet(p, ifindex); });
+  rearm_timer();
+  HA_LOG(log_, kNotice) << "ha-agent " << kVersion << " serving on "
+                        << config_.ha_addresses.front().to_string() << " (home interface "
+                        << home_interface_ << ", admin socket " << config_.admin.socket_path << ")";
+  return mip6::Ok{};
+}
+
+void Daemon::run() {
+  io_.run();
+  shutdown();
+}
+
+void Daemon::stop() {
+  if (stopping_) return;
+  stopping_ = true;
+  shutdown();
+  io_.stop();
+}
+
+void Daemon::shutdown() {
+  if (packet_io_) packet_io_->stop();
+  boost::system::error_code ec;
+  timer_.cancel(ec);
+  signals_.cancel(ec);
+  if (ha_ && kernel_) {
+    apply(ha_->remove_all(Clock::now()));
+  }
+  if (kernel_) {
+    if (auto st = kernel_->remove_all_installed(); !st)
+      HA_LOG(log_, kWarning) << "removing kernel state: " << st.error().to_string();
+    kernel_.reset();
+  }
+  nft_guard_.reset();
+  admin_.reset();
+}
+
+void Daemon::log_drop(const Dropped& d) {
+  std::uint64_t suppressed = 0;
+  if (!drop_log_limit_.allow(Clock::now(), suppressed)) return;
+  HA_LOG(log_, kDebug) << "dropped packet: " << to_string(d.reason)
+                       << (d.detail.empty() ? "" : " (" + d.detail + ")")
+                       << (suppressed ? " [" + std::to_string(suppressed) + " drop logs suppressed]"
+                                      : "");
+}
+
+void Daemon::on_packet(std::span<const std::uint8_t> packet, int ifindex) {
+  auto r = rx_->process(packet, ifindex, Clock::now());
+  if (!r) {
+    const Dropped& d = r.error();
+    log_drop(d);
+    if (d.reason == RxDrop::kUnknownMhType)
+      apply(ha_->on_unknown_mh_type(d.source, d.destination, d.home_address));
+    return;
+  }
+  on_inbound(*r);
+}
+
+void Daemon::on_inbound(const InboundMessage& m) {
+  if (const auto* bu = std::get_if<mip6::BindingUpdate>(&m.mh.message)) {
+    mip6::BindingUpdateContext ctx;
+    ctx.source = m.source;
+    ctx.destination = m.destination;
+    ctx.home_address = m.home_address;
+    ctx.spi = m.spi;
+    ctx.sa_home_address = m.sa_home_address.value_or(mip6::Ipv6Address{});
+    apply(ha_->on_binding_update(*bu, ctx, Clock::now()));
+    rearm_timer();
+    return;
+  }
+  metrics_
+      .counter("ha_agent_rx_unexpected_total",
+               {{"message", std::string(mip6::message_name(m.mh.message))}},
+               "Authenticated messages this HA does not act on, by message")
+      .inc();
+}
+
+void Daemon::send(const Outbound& out, const char* what) {
+  auto st = tx_->build(out, tx_buffer_, Clock::now());
+  if (!st) {
+    metrics_
+        .counter("ha_agent_tx_errors_total", {{"reason", std::string(to_string(st.error().error))}},
+                 "Messages that could not be built or protected, by reason")
+        .inc();
+    HA_LOG(log_, kWarning) << "cannot send " << what << " to "
+                           << out.final_destination.to_string() << ": " << st.error().detail;
+    return;
+  }
+  if (auto ec = packet_io_->send(tx_buffer_); ec) {
+    HA_LOG(log_, kWarning) << "sending " << what << " to "
+                           << (out.care_of_address ? *out.care_of_address : out.final_destination)
+                                  .to_string()
+                           << ": " << ec.message();
+    return;
+  }
+  metrics_.counter("ha_agent_tx_messages_total", {{"message", what}}, "Signalling messages sent")
+      .inc();
+}
+
+void Daemon::send_neighbor_advertisements(const mip6::Ipv6Address& target) {
+  if (!home_link_local_ || !home_mac_) return;  // no link-local yet: the proxy entry still answers NS
+  mip6::NeighborAdvertisement na;
+  na.source = *home_link_local_;
+  na.target = target;
+  na.target_link_layer_address = *home_mac_;
+  std::vector<std::uint8_t> pkt;
+  if (auto st = mip6::build_neighbor_advertisement(na, pkt); !st) {
+    HA_LOG(log_, kWarning) << "cannot build NA for " << target.to_string() << ": "
+                           << mip6::to_string(st.error());
+    return;
+  }
+  if (auto ec = packet_io_->send(pkt, home_ifindex_); ec) {
+    HA_LOG(log_, kDebug) << "NA for " << target.to_string() << ": " << ec.message();
+    return;
+  }
+  metrics_.counter("ha_agent_tx_messages_total", {{"message", "Neighbor Advertisement"}},
+                   "Signalling messages sent")
+      .inc();
+}
+
+void Daemon::apply(const mip6::Actions& actions) {
+  for (const auto& a : actions) {
+    std::visit(
+        [this](const auto& x) {
+          using T = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<T, mip6::SendBindingAck>) {
+            mip6::MobilityMessage msg = x.ba;
+            send({&msg, x.our_address, x.home_address, x.care_of_address},
+                 "Binding Acknowledgement");
+          } else if constexpr (std::is_same_v<T, mip6::SendBindingError>) {
+            mip6::MobilityMessage msg = x.be;
+            send({&msg, x.source, x.destination, std::nullopt}, "Binding Error");
+          } else if constexpr (std::is_same_v<T, mip6::SendBindingRefreshRequest>) {
+            mip6::MobilityMessage msg = mip6::BindingRefreshRequest{};
+            send({&msg, x.our_address, x.home_address, x.care_of_address},
+                 "Binding Refresh Request");
+          } else if constexpr (std::is_same_v<T, mip6::InstallHomeAddress>) {
+            for (const auto& addr : {std::optional(x.home_address), x.link_local}) {
+              if (!addr) continue;
+              if (auto r = kernel_->add_proxy_ndp({*addr, home_interface_}); !r)
+                HA_LOG(log_, kWarning) << "proxy NDP for " << addr->to_string() << ": "
+                                       << r.error().to_string();
+              send_neighbor_advertisements(*addr);
+              na_repeats_.push_back({Clock::now() + std::chrono::seconds(1), *addr, x.home_address, 2});
+            }
+            if (auto r = kernel_->add_host_route({x.home_address, home_interface_, std::nullopt, 1024});
+                !r)
+              HA_LOG(log_, kWarning) << "route for " << x.home_address.to_string() << ": "
+                                     << r.error().to_string();
+          } else if constexpr (std::is_same_v<T, mip6::RemoveHomeAddress>) {
+            for (const auto& addr : {std::optional(x.home_address), x.link_local}) {
+              if (!addr) continue;
+              if (auto r = kernel_->remove_proxy_ndp({*addr, home_interface_}); !r)
+                HA_LOG(log_, kWarning) << "removing proxy NDP for " << addr->to_string() << ": "
+                                       << r.error().to_string();
+            }
+            if (auto r = kernel_->remove_host_route({x.home_address, home_interface_, std::nullopt, 1024});
+                !r)
+              HA_LOG(log_, kWarning) << "removing route for " << x.home_address.to_string() << ": "
+                                     << r.error().to_string();
+          } else if constexpr (std::is_same_v<T, mip6::UpdateCareOf>) {
+            HA_LOG(log_, kInfo) << "binding " << x.home_address.to_string() << " moved "
+                                << x.old_care_of_address.to_string() << " -> "
+                                << x.new_care_of_address.to_string();
+          } else if constexpr (std::is_same_v<T, mip6::BindingEvent>) {
+            if (x.kind == mip6::BindingEvent::Kind::kRefreshed) {
+              HA_LOG(log_, kDebug) << "binding refreshed: " << x.entry.home_address.to_string();
+            } else {
+              HA_LOG(log_, kInfo) << "binding " << mip6::to_string(x.kind) << ": "
+                                  << x.entry.home_address.to_string() << " via "
+                                  << x.entry.care_of_address.to_string() << " lifetime "
+                                  << x.entry.granted_lifetime_s << " s";
+            }
+          }
+        },
+        a);
+  }
+}
+
+void Daemon::rearm_timer() {
+  if (stopping_) return;
+  std::optional<Clock::time_point> next = ha_ ? ha_->next_expiry() : std::nullopt;
+  if (!na_repeats_.empty() && (!next || na_repeats_.front().at < *next)) next = na_repeats_.front().at;
+  if (auto l = security_.sad.next_lifetime_deadline(); l && (!next || *l < *next)) next = *l;
+  // Wake up at least once a minute even with nothing scheduled.
+  const auto at = next.value_or(Clock::now() + std::chrono::minutes(1));
+  timer_.expires_at(at);
+  timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    on_timer();
+  });
+}
+
+void Daemon::on_timer() {
+  const auto now = Clock::now();
+  apply(ha_->on_timer(now));
+  while (!na_repeats_.empty() && na_repeats_.front().at <= now) {
+    auto r = na_repeats_.front();
+    na_repeats_.pop_front();
+    // Only for addresses still served.
+    if (!ha_->bindings().find(r.home_address)) continue;  // deregistered meanwhile
+    send_neighbor_advertisements(r.target);
+    if (--r.left > 0) na_repeats_.push_back({now + std::chrono::seconds(1), r.target, r.home_address, r.left});
+  }
+  std::vector<crypto::SadLifetimeEvent> events;
+  security_.sad.poll_lifetimes(now, events);
+  for (const auto& e : events)
+    HA_LOG(log_, kWarning) << "ESP SA spi " << e.spi << " lifetime event (soft="
+                           << e.events.soft_expired << " hard=" << e.events.hard_expired << ")";
+  rearm_timer();
+}
+
+}  // namespace ha_agent

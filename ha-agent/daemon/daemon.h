@@ -1,0 +1,103 @@
+// Daemon: one ha-agent process. It owns the Boost.Asio io_context (one
+// thread for all protocol state, DESIGN.md §1), the packet I/O backend, the
+// user-space SAD/SPD, the RFC 6275 HomeAgent logic, the kernel-state backend
+// and the admin socket, and turns HomeAgent actions into packets and kernel
+// changes. It holds no protocol decisions of its own.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "conf/config.h"
+#include "ha-agent/admin/admin_server.h"
+#include "ha-agent/daemon/security_setup.h"
+#include "ha-agent/daemon/signalling_path.h"
+#include "ha-agent/io/nft_guard.h"
+#include "ha-agent/io/packet_io.h"
+#include "ha-agent/kernel/kernel_state.h"
+#include "ha-agent/log/log.h"
+#include "ha-agent/metrics/registry.h"
+#include "mip6/home_agent.h"
+#include "mip6/icmpv6_nd.h"
+#include "mip6/result.h"
+
+namespace ha_agent {
+
+struct DaemonOptions {
+  std::string config_path;
+};
+
+class Daemon {
+ public:
+  // Sets everything up (keys, sockets, kernel state, admin socket); every
+  // error names what failed. Nothing is left installed on failure.
+  static mip6::Result<std::unique_ptr<Daemon>, std::string> create(conf::Config config,
+                                                                 DaemonOptions options);
+  ~Daemon();
+
+  // Runs until SIGTERM/SIGINT (or stop()); removes what it installed.
+  void run();
+  void stop();
+
+ private:
+  Daemon(conf::Config config, DaemonOptions options);
+  mip6::Status<std::string> setup();
+  void on_packet(std::span<const std::uint8_t> packet, int ifindex);
+  void on_inbound(const InboundMessage& m);
+  void apply(const mip6::Actions& actions);
+  void send(const Outbound& out, const char* what);
+  void send_neighbor_advertisements(const mip6::Ipv6Address& target);
+  void rearm_timer();
+  void on_timer();
+  void shutdown();
+  admin::Response handle_admin(const admin::Request& req);
+  void export_counters();
+  void log_drop(const Dropped& d);
+
+  using Clock = std::chrono::steady_clock;
+
+  conf::Config config_;
+  DaemonOptions options_;
+  boost::asio::io_context io_;
+  boost::asio::signal_set signals_;
+  boost::asio::steady_timer timer_;
+  log::Logger log_;
+  metrics::Registry metrics_;
+  SecuritySetup security_;
+  std::optional<mip6::HomeAgent> ha_;
+  std::unique_ptr<io::PacketIo> packet_io_;
+  std::optional<io::NftGuard> nft_guard_;
+  kernel::KernelStatePtr kernel_;
+  std::unique_ptr<admin::AdminServer> admin_;
+  std::unique_ptr<ReceivePath> rx_;
+  std::unique_ptr<SendPath> tx_;
+  std::vector<std::uint8_t> tx_buffer_;
+  log::RateLimiter drop_log_limit_{10, std::chrono::seconds(1)};
+
+  // Home link: where proxy ND entries, routes and NAs go.
+  std::string home_interface_;
+  int home_ifindex_ = 0;
+  std::optional<mip6::MacAddress> home_mac_;
+  std::optional<mip6::Ipv6Address> home_link_local_;
+  // Unsolicited NAs still to repeat (RFC 6275 §10.4.1: up to 3, RFC 4861).
+  struct NaRepeat {
+    Clock::time_point at;
+    mip6::Ipv6Address target;        // HoA or its link-local address
+    mip6::Ipv6Address home_address;  // the binding it belongs to
+    int left;
+  };
+  std::deque<NaRepeat> na_repeats_;
+
+  Clock::time_point started_;
+  std::string packet_backend_text_;
+  bool stopping_ = false;
+};
+
+}  // namespace ha_agent

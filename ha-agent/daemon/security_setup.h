@@ -1,0 +1,51 @@
+// Builds the user-space SAD and SPD of the daemon from the configuration:
+// for every mobile node (and, later, every HARP peer) an inbound and an
+// outbound ESP transport SA with their keys loaded from the key files, and
+// the outbound policy "our address -> HoA, proto MH" plus the inbound
+// selector that binds the inbound SA to that HoA (RFC 3776 §5, RFC 4877 §4).
+//
+// Key file layout (docs/configuration.md): `key_file` holds the material of
+// both directions, MN-to-HA first, then HA-to-MN, so the HA's and the MN's
+// configurations can name the same file; `key_file_in`/`key_file_out` hold
+// one direction each (as seen from the node whose configuration it is).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "conf/config.h"
+#include "crypto/sa_lifetime.h"
+#include "crypto/sad.h"
+#include "crypto/spd.h"
+#include "mip6/result.h"
+
+namespace ha_agent {
+
+struct SecuritySetup {
+  crypto::SecurityAssociationDatabase sad;
+  crypto::SecurityPolicyDatabase spd;
+};
+
+// Which end of the SA pair this node is: the keys of a shared `key_file`
+// are ordered MN-to-HA, HA-to-MN.
+enum class SaRole { kHomeAgent, kMobileNode };
+
+struct SaPairSpec {
+  mip6::Ipv6Address local;        // our address (unspecified: any of ours)
+  mip6::Ipv6Address remote;       // the HoA (MN) or the peer HA's address
+  std::optional<mip6::Ipv6Address> home_address;  // SA bound to this HoA
+  const conf::SaPairConfig* sa = nullptr;
+  SaRole role = SaRole::kHomeAgent;
+};
+
+// Loads the keys and adds the two SAs and the outbound policy. Errors name
+// the key file or the SPI.
+mip6::Status<std::string> add_sa_pair(SecuritySetup& s, const SaPairSpec& spec,
+                                      crypto::SaTime now);
+
+// All mobile nodes of `config`, with this HA as `local` (its first address
+// when it has one, else any). Stops at the first error.
+mip6::Status<std::string> add_mobile_nodes(SecuritySetup& s, const conf::Config& config,
+                                           crypto::SaTime now);
+
+}  // namespace ha_agent

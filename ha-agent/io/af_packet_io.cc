@@ -1,0 +1,231 @@
+#include "ha-agent/io/af_packet_io.h"
+
+#include <arpa/inet.h>
+#include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace ha_agent::io {
+namespace {
+
+constexpr std::uint16_t kLdAbsW = BPF_LD | BPF_W | BPF_ABS;
+constexpr std::uint16_t kLdAbsB = BPF_LD | BPF_B | BPF_ABS;
+constexpr std::uint16_t kAndK = BPF_ALU | BPF_AND | BPF_K;
+constexpr std::uint16_t kJeqK = BPF_JMP | BPF_JEQ | BPF_K;
+constexpr std::uint16_t kRetK = BPF_RET | BPF_K;
+constexpr std::uint32_t kSnapLen = 0x40000;
+constexpr std::size_t kMaxFilteredAddresses = 30;  // jump offsets are 8 bits
+constexpr std::size_t kBatch = 32;
+constexpr std::size_t kBufferSize = 9216;  // jumbo frames; larger ones are counted truncated
+
+std::string errno_text(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
+
+std::uint32_t be_word(const std::uint8_t* p) {
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
+         p[3];
+}
+
+}  // namespace
+
+std::vector<BpfInstruction> build_destination_filter(const std::vector<mip6::Ipv6Address>& addrs) {
+  std::vector<BpfInstruction> p;
+  const std::size_t n = addrs.size() > kMaxFilteredAddresses ? 0 : addrs.size();
+  const std::size_t reject = 3 + 8 * n;
+  // IPv6 version nibble (the socket is bound to ETH_P_IPV6; this guards odd frames).
+  p.push_back({kLdAbsB, 0, 0, 0});
+  p.push_back({kAndK, 0, 0, 0xf0});
+  p.push_back({kJeqK, 0, static_cast<std::uint8_t>(n == 0 ? 1 : reject - 3), 0x60});
+  if (n == 0) {
+    // No address list (or too long to encode): keep every IPv6 packet.
+    p.push_back({kRetK, 0, 0, kSnapLen});
+    p.push_back({kRetK, 0, 0, 0});
+    return p;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t next = 3 + 8 * (i + 1);
+    for (std::size_t w = 0; w < 4; ++w) {
+      const std::size_t pos = 3 + 8 * i + 2 * w + 1;  // position of the jeq
+      p.push_back({kLdAbsW, 0, 0, static_cast<std::uint32_t>(24 + 4 * w)});
+      const std::uint8_t jf = static_cast<std::uint8_t>(next - (pos + 1));
+      const std::uint8_t jt = w == 3 ? static_cast<std::uint8_t>(reject + 1 - (pos + 1)) : 0;
+      p.push_back({kJeqK, jt, jf, be_word(addrs[i].data() + 4 * w)});
+    }
+  }
+  p.push_back({kRetK, 0, 0, 0});
+  p.push_back({kRetK, 0, 0, kSnapLen});
+  return p;
+}
+
+std::uint32_t run_destination_filter(const std::vector<BpfInstruction>& prog,
+                                     std::span<const std::uint8_t> pkt) {
+  std::uint32_t a = 0;
+  for (std::size_t pc = 0; pc < prog.size(); ++pc) {
+    const auto& ins = prog[pc];
+    switch (ins.code) {
+      case kLdAbsB:
+        if (ins.k >= pkt.size()) return 0;  // the kernel also drops on out-of-bounds loads
+        a = pkt[ins.k];
+        break;
+      case kLdAbsW:
+        if (ins.k + 4 > pkt.size()) return 0;
+        a = be_word(pkt.data() + ins.k);
+        break;
+      case kAndK:
+        a &= ins.k;
+        break;
+      case kJeqK:
+        pc += (a == ins.k) ? ins.jt : ins.jf;
+        break;
+      case kRetK:
+        return ins.k;
+      default:
+        return 0;
+    }
+  }
+  return 0;
+}
+
+mip6::Result<std::unique_ptr<AfPacketIo>, std::string> AfPacketIo::open(
+    boost::asio::io_context& io, const AfPacketOptions& options) {
+  std::unique_ptr<AfPacketIo> self(new AfPacketIo(io));
+  const auto prog = build_destination_filter(options.local_addresses);
+  std::vector<sock_filter> filter;
+  for (const auto& i : prog) filter.push_back({i.code, i.jt, i.jf, i.k});
+  sock_fprog fprog{static_cast<unsigned short>(filter.size()), filter.data()};
+
+  std::vector<std::string> names = options.interfaces;
+  if (names.empty()) names.push_back("");  // one socket for all interfaces
+  for (const auto& name : names) {
+    const std::string label = name.empty() ? "all interfaces" : "interface " + name;
+    int fd = ::socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_IPV6));
+    if (fd < 0) return mip6::fail(errno_text(("AF_PACKET socket for " + label).c_str()));
+    Receiver r;
+    r.socket = std::make_unique<boost::asio::posix::stream_descriptor>(io, fd);
+    r.name = label;
+    // Filter first, then bind, so no unfiltered packet is queued.
+    if (::setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof fprog) < 0)
+      return mip6::fail(errno_text(("SO_ATTACH_FILTER on " + label).c_str()));
+    int one = 1;
+    // Our own sends come back on AF_PACKET sockets otherwise.
+    ::setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
+    int buf = options.receive_buffer_bytes;
+    if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof buf) < 0)
+      ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof buf);
+    if (!name.empty()) {
+      r.ifindex = static_cast<int>(if_nametoindex(name.c_str()));
+      if (r.ifindex == 0) return mip6::fail(errno_text(("unknown " + label).c_str()));
+      sockaddr_ll sll{};
+      sll.sll_family = AF_PACKET;
+      sll.sll_protocol = htons(ETH_P_IPV6);
+      sll.sll_ifindex = r.ifindex;
+      if (::bind(fd, reinterpret_cast<sockaddr*>(&sll), sizeof sll) < 0)
+        return mip6::fail(errno_text(("bind AF_PACKET to " + label).c_str()));
+    }
+    self->receivers_.push_back(std::move(r));
+  }
+  self->raw_send_fd_ = ::socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+  if (self->raw_send_fd_ < 0) return mip6::fail(errno_text("IPPROTO_RAW send socket"));
+  int sndbuf = options.receive_buffer_bytes;
+  if (::setsockopt(self->raw_send_fd_, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof sndbuf) < 0)
+    ::setsockopt(self->raw_send_fd_, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+  self->buffers_.assign(kBatch, std::vector<std::uint8_t>(kBufferSize));
+  return self;
+}
+
+AfPacketIo::~AfPacketIo() {
+  stop();
+  if (raw_send_fd_ >= 0) ::close(raw_send_fd_);
+}
+
+void AfPacketIo::start(Handler handler) {
+  handler_ = std::move(handler);
+  running_ = true;
+  for (auto& r : receivers_) arm(r);
+}
+
+void AfPacketIo::stop() {
+  running_ = false;
+  for (auto& r : receivers_) {
+    boost::system::error_code ec;
+    r.socket->cancel(ec);
+  }
+}
+
+void AfPacketIo::arm(Receiver& r) {
+  r.socket->async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                       [this, &r](const boost::system::error_code& ec) {
+                         if (ec || !running_) return;
+                         drain(r);
+                         if (running_) arm(r);
+                       });
+}
+
+void AfPacketIo::drain(Receiver& r) {
+  const int fd = r.socket->native_handle();
+  mmsghdr msgs[kBatch];
+  iovec iov[kBatch];
+  sockaddr_ll from[kBatch];
+  // Bounded: at most a few batches per wake-up so timers and admin requests
+  // on the same loop are not starved under a flood.
+  for (int round = 0; round < 8; ++round) {
+    for (std::size_t i = 0; i < kBatch; ++i) {
+      iov[i] = {buffers_[i].data(), buffers_[i].size()};
+      msgs[i] = {};
+      msgs[i].msg_hdr.msg_iov = &iov[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+      msgs[i].msg_hdr.msg_name = &from[i];
+      msgs[i].msg_hdr.msg_namelen = sizeof from[i];
+    }
+    int n = ::recvmmsg(fd, msgs, kBatch, MSG_DONTWAIT | MSG_TRUNC, nullptr);
+    if (n < 0) {
+      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) ++counters_.receive_errors;
+      return;
+    }
+    for (int i = 0; i < n; ++i) {
+      if (msgs[i].msg_len > kBufferSize) {
+        ++counters_.received_truncated;
+        continue;
+      }
+      ++counters_.received;
+      if (handler_)
+        handler_(std::span<const std::uint8_t>(buffers_[i].data(), msgs[i].msg_len),
+                 from[i].sll_ifindex);
+      if (!running_) return;
+    }
+    if (static_cast<std::size_t>(n) < kBatch) return;
+  }
+}
+
+std::error_code AfPacketIo::send(std::span<const std::uint8_t> pkt, int ifindex) {
+  if (pkt.size() < 40) {
+    ++counters_.send_errors;
+    return std::make_error_code(std::errc::invalid_argument);
+  }
+  sockaddr_in6 dst{};
+  dst.sin6_family = AF_INET6;
+  std::memcpy(&dst.sin6_addr, pkt.data() + 24, 16);
+  dst.sin6_scope_id = static_cast<std::uint32_t>(ifindex);
+  ssize_t n = ::sendto(raw_send_fd_, pkt.data(), pkt.size(), 0, reinterpret_cast<sockaddr*>(&dst),
+                       sizeof dst);
+  if (n < 0) {
+    ++counters_.send_errors;
+    return {errno, std::generic_category()};
+  }
+  ++counters_.sent;
+  return {};
+}
+
+std::string AfPacketIo::describe() const {
+  std::string s = "packet backend: AF_PACKET receive on ";
+  for (std::size_t i = 0; i < receivers_.size(); ++i) s += (i ? ", " : "") + receivers_[i].name;
+  return s + "; IPPROTO_RAW send; ESP in user space";
+}
+
+}  // namespace ha_agent::io

@@ -1,0 +1,72 @@
+// AfPacketIo: the `packet` I/O backend (DESIGN.md §4) for kernels without
+// Mobile IPv6 and IPv6 ESP. Receives with an AF_PACKET (SOCK_DGRAM, ETH_P_IPV6)
+// socket per interface, filtered in the kernel by a classic BPF program that
+// keeps only IPv6 packets addressed to one of our addresses (forward jumps
+// only: the kernel refuses `ip6 protochain` filters, interop.md §3.4); the
+// extension-header chain is walked in user space. Sends through an
+// IPPROTO_RAW socket so the kernel routes and resolves neighbours while
+// ha-agent builds every header itself.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ha-agent/io/packet_io.h"
+#include "mip6/address.h"
+#include "mip6/result.h"
+
+namespace ha_agent::io {
+
+struct AfPacketOptions {
+  std::vector<std::string> interfaces;           // empty: all interfaces
+  std::vector<mip6::Ipv6Address> local_addresses;  // kernel filter keeps packets to these
+  int receive_buffer_bytes = 8 << 20;
+};
+
+// Builds the classic BPF program described above (exposed for tests).
+struct BpfInstruction {
+  std::uint16_t code;
+  std::uint8_t jt, jf;
+  std::uint32_t k;
+};
+std::vector<BpfInstruction> build_destination_filter(const std::vector<mip6::Ipv6Address>& addrs);
+// Runs a program built by build_destination_filter over a packet (tests).
+std::uint32_t run_destination_filter(const std::vector<BpfInstruction>& prog,
+                                     std::span<const std::uint8_t> packet);
+
+class AfPacketIo final : public PacketIo {
+ public:
+  // Opens the sockets; errors name the interface and the failing call.
+  static mip6::Result<std::unique_ptr<AfPacketIo>, std::string> open(
+      boost::asio::io_context& io, const AfPacketOptions& options);
+  ~AfPacketIo() override;
+
+  void start(Handler handler) override;
+  void stop() override;
+  std::error_code send(std::span<const std::uint8_t> ipv6_packet, int ifindex) override;
+  const PacketIoCounters& counters() const override { return counters_; }
+  std::string describe() const override;
+
+ private:
+  struct Receiver {
+    std::unique_ptr<boost::asio::posix::stream_descriptor> socket;
+    int ifindex = 0;  // 0: all interfaces
+    std::string name;
+  };
+  explicit AfPacketIo(boost::asio::io_context& io) : io_(io) {}
+  void arm(Receiver& r);
+  void drain(Receiver& r);
+
+  boost::asio::io_context& io_;
+  std::vector<Receiver> receivers_;
+  int raw_send_fd_ = -1;
+  Handler handler_;
+  PacketIoCounters counters_;
+  std::vector<std::vector<std::uint8_t>> buffers_;
+  bool running_ = false;
+};
+
+}  // namespace ha_agent::io
