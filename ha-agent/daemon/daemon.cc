@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -15,6 +16,9 @@
 
 namespace ha_agent {
 namespace {
+
+constexpr const char* kTunnelDevice = "ha-tun0";
+constexpr std::uint8_t kIpProtoIpv6 = 41;
 
 std::optional<mip6::MacAddress> read_mac(const std::string& ifname) {
   std::ifstream in("/sys/class/net/" + ifname + "/address");
@@ -148,6 +152,21 @@ mip6::Status<std::string> Daemon::setup() {
   kernel_ = std::move(ks).value();
   if (auto r = kernel_->enable_proxy_ndp(home_interface_); !r)
     return mip6::fail("enable proxy_ndp on " + home_interface_ + ": " + r.error().to_string());
+  // Data plane (RFC 6275 §10.4.2): home-address routes point into a TUN
+  // device whose packets ha-agent tunnels to the care-of address. With the
+  // "none" backend nothing is created: routes are only recorded.
+  route_interface_ = kTunnelDevice;
+  if (config_.kernel_state != conf::KernelStateBackend::kNone) {
+    auto tun = io::TunDevice::open(io_, kTunnelDevice, 1460);
+    if (!tun) return mip6::fail("tunnel device: " + tun.error());
+    tunnel_ = std::move(tun).value();
+    tunnel_->start([this](std::span<const std::uint8_t> p) { tunnel_to_mobile_node(p); });
+    std::ifstream fwd("/proc/sys/net/ipv6/conf/all/forwarding");
+    int on = 0;
+    if (!(fwd >> on) || on != 1)
+      HA_LOG(log_, kWarning) << "net.ipv6.conf.all.forwarding is off: packets the mobile nodes "
+                                "reverse-tunnel to this HA will not be forwarded";
+  }
 
   const mip6::HarpNumbers harp = config_.harp
                                      ? mip6::HarpNumbers{config_.harp->wire_types.mh_hello,
@@ -205,6 +224,7 @@ void Daemon::shutdown() {
   }
   nft_guard_.reset();
   admin_.reset();
+  tunnel_.reset();
 }
 
 void Daemon::log_drop(const Dropped& d) {
@@ -217,6 +237,8 @@ void Daemon::log_drop(const Dropped& d) {
 }
 
 void Daemon::on_packet(std::span<const std::uint8_t> packet, int ifindex) {
+  // The reverse tunnel carries plain IPv6-in-IPv6 (no extension headers).
+  if (packet.size() >= 40 && packet[6] == kIpProtoIpv6) return tunnel_from_mobile_node(packet);
   auto r = rx_->process(packet, ifindex, Clock::now());
   if (!r) {
     const Dropped& d = r.error();
@@ -226,6 +248,52 @@ void Daemon::on_packet(std::span<const std::uint8_t> packet, int ifindex) {
     return;
   }
   on_inbound(*r);
+}
+
+void Daemon::tunnel_to_mobile_node(std::span<const std::uint8_t> inner) {
+  auto drop = [this](const char* reason) {
+    metrics_.counter("ha_agent_tunnel_dropped_total", {{"reason", reason}},
+                     "Data packets the user-space tunnel could not carry, by reason")
+        .inc();
+  };
+  if (inner.size() < 40 || (inner[0] >> 4) != 6) return drop("malformed");
+  const auto dst = mip6::Ipv6Address::from_bytes(inner.data() + 24);
+  const auto* e = ha_->bindings().find(dst);
+  if (!e) return drop("no_binding");
+  if (inner.size() + 40 > 65535) return drop("too_large");
+  // RFC 6275 §10.4.2, RFC 2473: outer header from the HA to the care-of address.
+  tunnel_buffer_.resize(40 + inner.size());
+  std::uint8_t* h = tunnel_buffer_.data();
+  const std::size_t len = inner.size();
+  h[0] = 0x60, h[1] = h[2] = h[3] = 0;
+  h[4] = static_cast<std::uint8_t>(len >> 8), h[5] = static_cast<std::uint8_t>(len);
+  h[6] = kIpProtoIpv6, h[7] = 64;
+  std::memcpy(h + 8, e->our_address.data(), 16);
+  std::memcpy(h + 24, e->care_of_address.data(), 16);
+  std::memcpy(h + 40, inner.data(), len);
+  if (packet_io_->send(tunnel_buffer_)) return drop("send_failed");
+  metrics_.counter("ha_agent_tunnel_packets_total", {{"direction", "to_mobile_node"}},
+                   "Data packets carried by the user-space tunnel")
+      .inc();
+}
+
+void Daemon::tunnel_from_mobile_node(std::span<const std::uint8_t> outer) {
+  auto drop = [this](const char* reason) {
+    metrics_.counter("ha_agent_tunnel_dropped_total", {{"reason", reason}},
+                     "Data packets the user-space tunnel could not carry, by reason")
+        .inc();
+  };
+  if (!tunnel_) return drop("no_tunnel");
+  if (outer.size() < 80 || (outer[40] >> 4) != 6) return drop("malformed");
+  const auto outer_src = mip6::Ipv6Address::from_bytes(outer.data() + 8);
+  const auto inner_src = mip6::Ipv6Address::from_bytes(outer.data() + 48);
+  // Only from the registered care-of address of that home address (RFC 6275 §10.4.5).
+  const auto* e = ha_->bindings().find(inner_src);
+  if (!e || e->care_of_address != outer_src) return drop("not_from_care_of_address");
+  if (tunnel_->write(outer.subspan(40))) return drop("write_failed");
+  metrics_.counter("ha_agent_tunnel_packets_total", {{"direction", "from_mobile_node"}},
+                   "Data packets carried by the user-space tunnel")
+      .inc();
 }
 
 void Daemon::on_inbound(const InboundMessage& m) {
@@ -315,7 +383,7 @@ void Daemon::apply(const mip6::Actions& actions) {
               send_neighbor_advertisements(*addr);
               na_repeats_.push_back({Clock::now() + std::chrono::seconds(1), *addr, x.home_address, 2});
             }
-            if (auto r = kernel_->add_host_route({x.home_address, home_interface_, std::nullopt, 1024});
+            if (auto r = kernel_->add_host_route({x.home_address, route_interface_, std::nullopt, 1024});
                 !r)
               HA_LOG(log_, kWarning) << "route for " << x.home_address.to_string() << ": "
                                      << r.error().to_string();
@@ -326,7 +394,7 @@ void Daemon::apply(const mip6::Actions& actions) {
                 HA_LOG(log_, kWarning) << "removing proxy NDP for " << addr->to_string() << ": "
                                        << r.error().to_string();
             }
-            if (auto r = kernel_->remove_host_route({x.home_address, home_interface_, std::nullopt, 1024});
+            if (auto r = kernel_->remove_host_route({x.home_address, route_interface_, std::nullopt, 1024});
                 !r)
               HA_LOG(log_, kWarning) << "removing route for " << x.home_address.to_string() << ": "
                                      << r.error().to_string();

@@ -21,6 +21,7 @@
 #include "ha-agent/daemon/signalling_path.h"
 #include "ha-agent/io/nft_guard.h"
 #include "ha-agent/io/packet_io.h"
+#include "ha-agent/io/tun_device.h"
 #include "ha-agent/kernel/kernel_state.h"
 #include "ha-agent/log/log.h"
 #include "ha-agent/metrics/registry.h"
@@ -54,6 +55,9 @@ class Daemon {
   void apply(const mip6::Actions& actions);
   void send(const Outbound& out, const char* what);
   void send_neighbor_advertisements(const mip6::Ipv6Address& target);
+  // RFC 6275 §10.4.2 bidirectional tunnel, in user space.
+  void tunnel_to_mobile_node(std::span<const std::uint8_t> packet);
+  void tunnel_from_mobile_node(std::span<const std::uint8_t> packet);
   void rearm_timer();
   void on_timer();
   void shutdown();
@@ -76,9 +80,12 @@ class Daemon {
   std::optional<io::NftGuard> nft_guard_;
   kernel::KernelStatePtr kernel_;
   std::unique_ptr<admin::AdminServer> admin_;
+  std::unique_ptr<io::TunDevice> tunnel_;  // null with kernel_state "none"
+  std::string route_interface_;            // where home-address routes point
   std::unique_ptr<ReceivePath> rx_;
   std::unique_ptr<SendPath> tx_;
   std::vector<std::uint8_t> tx_buffer_;
+  std::vector<std::uint8_t> tunnel_buffer_;
   log::RateLimiter drop_log_limit_{10, std::chrono::seconds(1)};
 
   // Home link: where proxy ND entries, routes and NAs go.

@@ -75,7 +75,7 @@ std::string NftGuard::ruleset(const std::string& table,
   s += "    type filter hook input priority -300; policy accept;\n";
   if (!addrs.empty())
     s += "    ip6 daddr { " + set +
-         " } meta l4proto { 50, 135 } counter drop comment \"handled by ha-agent in user space\"\n";
+         " } meta l4proto { 41, 50, 135 } counter drop comment \"handled by ha-agent in user space\"\n";
   s += "  }\n}\n";
   return s;
 }

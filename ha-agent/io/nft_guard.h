@@ -4,7 +4,8 @@
 // would answer a Binding Update carrying a Home Address option, or ESP with
 // no proto-50 listener, with ICMPv6 Parameter Problem (interop.md §3.2). The
 // guard installs, in the host's (namespace's) own nftables, one table that
-// drops ESP (50) and Mobility Header (135) packets addressed to our addresses
+// drops ESP (50), Mobility Header (135) and IPv6-in-IPv6 (41, the reverse
+// tunnel, RFC 6275 §10.4.2) packets addressed to our addresses
 // at the input hook, after AF_PACKET has seen them, and removes the table on
 // shutdown. It runs the `nft` command (Debian package nftables).
 #pragma once
