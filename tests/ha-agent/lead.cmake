@@ -5,3 +5,4 @@ ha_add_test(admin_rpc_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/admin_rpc_test.cc L
 ha_add_test(log_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/log_test.cc LIBS ha_log)
 ha_add_fuzzer(admin_rpc_fuzz SOURCE ${CMAKE_SOURCE_DIR}/tests/fuzz/admin_rpc_fuzz.cc LIBS ha_admin
               CORPUS ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/admin_rpc)
+ha_add_test(signalling_path_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/signalling_path_test.cc LIBS ha_daemon)
