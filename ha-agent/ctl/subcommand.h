@@ -1,0 +1,24 @@
+// ha-agentctl's subcommand table. Each subcommand lives in its own file
+// (decode_command.cc, later status, bindings, stats, ...) and exposes one
+// entry point; subcommands.cc lists them. main() dispatches on argv[1].
+// Exit status convention: 0 success, 1 usage error, 2 bad input data
+// (e.g. a malformed message given to `decode`), 3 daemon unreachable.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+namespace ha_agent::ctl {
+
+struct Subcommand {
+  std::string_view name;
+  std::string_view summary;
+  // argv[0] is the subcommand name; the rest are its arguments.
+  int (*run)(int argc, char** argv);
+};
+
+std::span<const Subcommand> subcommands();
+
+int run_decode(int argc, char** argv);  // decode_command.cc
+
+}  // namespace ha_agent::ctl
