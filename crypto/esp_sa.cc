@@ -1,0 +1,152 @@
+// ESP transport-mode SA: framing, sequence numbers, anti-replay, lifetimes
+// (esp_sa.h). RFC 4303 §2 (format), §3.3 (outbound), §3.4 (inbound).
+#include "crypto/esp_sa.h"
+
+#include <cstring>
+#include <limits>
+
+namespace crypto {
+namespace {
+
+void put32(std::uint8_t* p, std::uint32_t v) {
+  p[0] = static_cast<std::uint8_t>(v >> 24);
+  p[1] = static_cast<std::uint8_t>(v >> 16);
+  p[2] = static_cast<std::uint8_t>(v >> 8);
+  p[3] = static_cast<std::uint8_t>(v);
+}
+std::uint32_t get32(const std::uint8_t* p) {
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
+         std::uint32_t{p[3]};
+}
+
+constexpr std::uint8_t kNoNextHeader = 59;  // dummy packet, RFC 4303 §2.6
+
+bool is_gcm(EspAlgorithm a) {
+  return a == EspAlgorithm::kAesGcm128 || a == EspAlgorithm::kAesGcm256;
+}
+
+}  // namespace
+
+mip6::Result<EspSaPtr, EspError> EspSa::create(SaParams params, SaTime now) {
+  // SPI 0 is local-only and 1..255 are reserved by IANA (RFC 4303 §2.1).
+  if (params.spi < 256) return mip6::fail(EspError::kBadSpi);
+  if (params.key.size() != key_material_size(params.algorithm))
+    return mip6::fail(EspError::kBadKeyLength);
+  if (params.direction == SaDirection::kInbound &&
+      (params.replay_window < ReplayWindow::kMinSize ||
+       params.replay_window > ReplayWindow::kMaxSize))
+    return mip6::fail(EspError::kBadReplayWindow);
+  auto t = is_gcm(params.algorithm)
+               ? make_gcm_transform(params.algorithm, params.key.view(), params.direction)
+               : make_cbc_hmac_transform(params.algorithm, params.key.view(), params.direction);
+  if (!t) return mip6::fail(t.error());
+  params.key = SecretBytes();  // the key now lives only in the OpenSSL contexts (wiped there)
+  return EspSaPtr(new EspSa(std::move(params), std::move(t).value(), now));
+}
+
+EspSa::EspSa(SaParams params, EspTransformPtr transform, SaTime now)
+    : params_(std::move(params)),
+      transform_(std::move(transform)),
+      lifetime_(params_.soft_lifetime, params_.hard_lifetime, now),
+      iv_size_(transform_->iv_size()),
+      icv_size_(transform_->icv_size()),
+      align_(transform_->alignment()) {
+  if (params_.direction == SaDirection::kInbound)
+    window_.emplace(params_.replay_window, params_.extended_sequence_numbers);
+}
+
+EspSa::~EspSa() = default;
+
+std::uint64_t EspSa::max_sequence() const {
+  // §2.2 / §2.2.1: 2^32 - 1 without ESN, 2^64 - 1 with; never wraps.
+  return params_.extended_sequence_numbers ? std::numeric_limits<std::uint64_t>::max()
+                                           : std::uint64_t{0xffffffff};
+}
+
+std::size_t EspSa::protected_size(std::size_t payload_size) const {
+  // Payload ‖ Padding ‖ Pad Length ‖ Next Header, aligned (§2.4).
+  const std::size_t plain = payload_size + 2;
+  const std::size_t padded = (plain + align_ - 1) / align_ * align_;
+  return kEspHeaderSize + iv_size_ + padded + icv_size_;
+}
+
+mip6::Status<EspError> EspSa::jump_sequence(std::uint64_t next) {
+  if (params_.direction != SaDirection::kOutbound) return mip6::fail(EspError::kWrongDirection);
+  if (next <= last_seq_) return mip6::fail(EspError::kSequenceBackwards);
+  if (next > max_sequence()) return mip6::fail(EspError::kSequenceExhausted);
+  last_seq_ = next - 1;
+  return mip6::Ok{};
+}
+
+mip6::Status<EspError> EspSa::restore_replay_window(std::uint64_t highest) {
+  if (!window_) return mip6::fail(EspError::kWrongDirection);
+  window_->restore(highest);
+  return mip6::Ok{};
+}
+
+mip6::Result<EspSealed, EspError> EspSa::protect(std::span<const std::uint8_t> payload,
+                                                 std::uint8_t next_header,
+                                                 std::span<std::uint8_t> out, SaTime now) {
+  if (params_.direction != SaDirection::kOutbound) return mip6::fail(EspError::kWrongDirection);
+  if (lifetime_.hard_reached(now)) return mip6::fail(EspError::kSaExpired);
+  // §3.3.3: the counter MUST NOT cycle; the SA has to be replaced.
+  if (last_seq_ >= max_sequence()) return mip6::fail(EspError::kSequenceExhausted);
+  if (payload.size() > std::size_t{std::numeric_limits<int>::max()} / 2)
+    return mip6::fail(EspError::kPayloadTooLarge);
+  const std::size_t total = protected_size(payload.size());
+  if (out.size() < total) return mip6::fail(EspError::kBufferTooSmall);
+
+  const std::uint64_t seq = last_seq_ + 1;
+  std::uint8_t* p = out.data();
+  put32(p, params_.spi);
+  put32(p + 4, static_cast<std::uint32_t>(seq));  // low 32 bits only (§2.2.1)
+  std::uint8_t* plain = p + kEspHeaderSize + iv_size_;
+  if (!payload.empty()) std::memmove(plain, payload.data(), payload.size());
+  const std::size_t plain_len = total - kEspHeaderSize - iv_size_ - icv_size_;
+  const std::size_t pad = plain_len - payload.size() - 2;
+  for (std::size_t i = 0; i < pad; ++i)  // default padding 1, 2, 3, ... (§2.4)
+    plain[payload.size() + i] = static_cast<std::uint8_t>(i + 1);
+  plain[plain_len - 2] = static_cast<std::uint8_t>(pad);
+  plain[plain_len - 1] = next_header;
+  auto sealed = transform_->seal(out.first(total), seq, params_.extended_sequence_numbers);
+  if (!sealed) return mip6::fail(sealed.error());
+  last_seq_ = seq;
+  lifetime_.count(payload.size());
+  return EspSealed{total, seq};
+}
+
+mip6::Result<EspOpened, EspError> EspSa::unprotect(std::span<const std::uint8_t> esp,
+                                                   std::span<std::uint8_t> out, SaTime now) {
+  if (params_.direction != SaDirection::kInbound) return mip6::fail(EspError::kWrongDirection);
+  const std::size_t fixed = kEspHeaderSize + iv_size_ + icv_size_;
+  if (esp.size() < fixed + align_) return mip6::fail(EspError::kTooShort);
+  if (esp.size() > std::size_t{std::numeric_limits<int>::max()})
+    return mip6::fail(EspError::kPayloadTooLarge);
+  if (out.size() < esp.size()) return mip6::fail(EspError::kBufferTooSmall);
+  if (lifetime_.hard_reached(now)) return mip6::fail(EspError::kSaExpired);
+
+  // Cheap replay pre-check before any crypto (§3.4.3).
+  auto seq = window_->check(get32(esp.data() + 4));
+  if (!seq) return mip6::fail(seq.error());
+  const std::size_t ct_len = esp.size() - fixed;
+  if (ct_len % align_ != 0) return mip6::fail(EspError::kNotBlockAligned);
+
+  auto opened = transform_->open(esp, *seq, params_.extended_sequence_numbers, out);
+  if (!opened) return mip6::fail(opened.error());
+  // Only an authenticated packet moves the window (§3.4.3).
+  window_->accept(*seq);
+
+  // §2.4: Pad Length and padding content 1, 2, 3, ...; §3.4.4.1 padding check.
+  const std::uint8_t pad = out[ct_len - 2];
+  const std::uint8_t nh = out[ct_len - 1];
+  if (std::size_t{pad} + 2 > ct_len) return mip6::fail(EspError::kBadPadLength);
+  const std::size_t payload_size = ct_len - 2 - pad;
+  for (std::size_t i = 0; i < pad; ++i)
+    if (out[payload_size + i] != static_cast<std::uint8_t>(i + 1))
+      return mip6::fail(EspError::kBadPadding);
+  if (nh == kNoNextHeader) return mip6::fail(EspError::kDummyPacket);
+  lifetime_.count(payload_size);
+  return EspOpened{nh, payload_size, *seq};
+}
+
+}  // namespace crypto

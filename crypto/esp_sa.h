@@ -1,0 +1,101 @@
+// EspSa: one ESP transport-mode Security Association in user space
+// (RFC 4303), used where the kernel has no IPv6 ESP (DESIGN.md §4). It
+// produces and consumes the ESP part of a packet, SPI .. ICV; the caller puts
+// it after the Destination Options header with the Home Address option
+// (RFC 3776 layout) and parses the inner Mobility Header. An outbound SA
+// numbers packets from 1 and refuses to wrap ("sequence exhausted, rekey");
+// an inbound SA checks the replay window before any crypto and moves it only
+// after the ICV verified (§3.4.3). Soft/hard lifetimes are tracked and
+// reported by poll_lifetime(); a hard-expired SA refuses every packet.
+// Time is an argument, never read from a clock. Algorithms and the CBC IV
+// construction: see esp_gcm.cc and esp_cbc_hmac.cc, or docs/crypto.md.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+
+#include "crypto/esp_error.h"
+#include "crypto/esp_transform.h"
+#include "crypto/replay_window.h"
+#include "crypto/sa.h"
+#include "crypto/sa_lifetime.h"
+#include "mip6/result.h"
+
+namespace crypto {
+
+struct EspSealed {
+  std::size_t size = 0;       // octets written to the output buffer
+  std::uint64_t sequence = 0;  // full (64-bit) sequence number used
+};
+
+struct EspOpened {
+  std::uint8_t next_header = 0;  // e.g. 135 = Mobility Header
+  std::size_t payload_size = 0;  // the payload is out[0, payload_size)
+  std::uint64_t sequence = 0;    // full (64-bit, ESN inferred) sequence number
+};
+
+class EspSa;
+using EspSaPtr = std::unique_ptr<EspSa>;
+
+class EspSa {
+ public:
+  // Validates SPI (not 0..255, RFC 4303 §2.1), key size, replay window
+  // (64..4096) and sets up the cipher contexts. The key is moved into
+  // OpenSSL and wiped from the stored params (params().key is empty).
+  static mip6::Result<EspSaPtr, EspError> create(SaParams params, SaTime now);
+  ~EspSa();
+  EspSa(const EspSa&) = delete;
+  EspSa& operator=(const EspSa&) = delete;
+
+  const SaParams& params() const { return params_; }
+  std::uint32_t spi() const { return params_.spi; }
+  SaDirection direction() const { return params_.direction; }
+
+  // Size of the ESP packet that protect() writes for a payload of n octets.
+  std::size_t protected_size(std::size_t payload_size) const;
+
+  // Outbound: protects `payload` (an upper-layer message, next_header its
+  // protocol) into out, which needs protected_size(payload.size()) octets.
+  mip6::Result<EspSealed, EspError> protect(std::span<const std::uint8_t> payload,
+                                            std::uint8_t next_header,
+                                            std::span<std::uint8_t> out, SaTime now);
+  // Inbound: `esp` is SPI..ICV; out needs at least esp.size() octets and
+  // receives the payload. Checks in RFC 4303 §3.4 order: length, lifetime,
+  // replay pre-check, alignment, ICV, window update, padding, next header.
+  mip6::Result<EspOpened, EspError> unprotect(std::span<const std::uint8_t> esp,
+                                              std::span<std::uint8_t> out, SaTime now);
+
+  // Outbound: full sequence number of the last packet sent (0: none yet).
+  std::uint64_t last_sequence() const { return last_seq_; }
+  // Outbound: the next packet will carry `next`. Only forward (a GCM IV must
+  // never repeat): used at a virtual-switch takeover (HARP_SEQ_JUMP) and by
+  // tests that start an SA near the wrap.
+  mip6::Status<EspError> jump_sequence(std::uint64_t next);
+  // Inbound: restore replay state from a peer (virtual switch); numbers up
+  // to `highest` count as received.
+  mip6::Status<EspError> restore_replay_window(std::uint64_t highest);
+  // Inbound: the replay window (nullptr for an outbound SA).
+  const ReplayWindow* replay_window() const { return window_ ? &*window_ : nullptr; }
+
+  // Soft/hard expiry events not yet reported, each returned once.
+  LifetimeEvents poll_lifetime(SaTime now) { return lifetime_.poll(now); }
+  std::optional<SaTime> next_lifetime_deadline() const { return lifetime_.next_deadline(); }
+  const SaLifetimeTracker& lifetime() const { return lifetime_; }
+
+ private:
+  EspSa(SaParams params, EspTransformPtr transform, SaTime now);
+  std::uint64_t max_sequence() const;
+
+  SaParams params_;
+  EspTransformPtr transform_;
+  std::optional<ReplayWindow> window_;
+  SaLifetimeTracker lifetime_;
+  std::uint64_t last_seq_ = 0;
+  std::size_t iv_size_;
+  std::size_t icv_size_;
+  std::size_t align_;
+};
+
+}  // namespace crypto

@@ -1,0 +1,188 @@
+// SAD lookup by SPI and SPD selection / inbound policy checks
+// (RFC 4301 §4.4, RFC 3776 §5, RFC 4877 §4).
+#include <gtest/gtest.h>
+
+#include "crypto/sad.h"
+#include "crypto/spd.h"
+#include "tests/crypto/test_util.h"
+
+namespace crypto {
+namespace {
+
+using mip6::Ipv6Address;
+using mip6::Ipv6Prefix;
+using test::make_sa;
+using test::params;
+using test::t0;
+
+Ipv6Address A(const char* s) { return *Ipv6Address::parse(s); }
+Ipv6Prefix P(const char* s) { return *Ipv6Prefix::parse(s); }
+
+SpdSelector selector(const char* local, const char* remote, std::optional<std::uint8_t> mh = {},
+                     std::optional<const char*> hoa = {}) {
+  SpdSelector s;
+  s.local = A(local);
+  s.remote = P(remote);
+  s.mh_type = mh;
+  if (hoa) s.home_address = A(*hoa);
+  return s;
+}
+
+TEST(Spd, SelectsTheMostSpecificPolicy) {
+  SecurityPolicyDatabase spd;
+  ASSERT_TRUE(spd.add(selector("fd00:1::1", "fd00:1::/64"), 0x100));
+  ASSERT_TRUE(spd.add(selector("fd00:1::1", "fd00:1::100/128"), 0x200));
+  ASSERT_TRUE(spd.add(selector("fd00:1::1", "fd00:1::100/128", 12), 0x300));  // HA Switch only
+  ASSERT_TRUE(spd.add(selector("fd00:1::1", "fd00:1:0:0:8000::/65"), 0x400));
+  EXPECT_EQ(spd.add(selector("::", "::/0"), 0x100).error(), EspError::kDuplicateSpi);
+
+  OutboundPacketInfo p{A("fd00:1::1"), A("fd00:1::100"), 135, 6};  // BA to HoA
+  EXPECT_EQ(*spd.select(p), 0x200u);
+  p.mh_type = 12;
+  EXPECT_EQ(*spd.select(p), 0x300u) << "specific MH type before any";
+  p.destination = A("fd00:1::200");
+  EXPECT_EQ(*spd.select(p), 0x100u);
+  p.destination = A("fd00:1::8000:0:0:1");
+  EXPECT_EQ(*spd.select(p), 0x400u) << "longer prefix first";
+
+  p.destination = A("fd00:2::100");
+  EXPECT_EQ(spd.select(p).error(), EspError::kNoPolicy);
+  p.destination = A("fd00:1::100");
+  p.source = A("fd00:1::2");
+  EXPECT_EQ(spd.select(p).error(), EspError::kNoPolicy) << "other local address";
+  p.source = A("fd00:1::1");
+  p.protocol = 58;  // ICMPv6
+  p.mh_type.reset();
+  EXPECT_EQ(spd.select(p).error(), EspError::kNoPolicy);
+  EXPECT_EQ(to_string(EspError::kNoPolicy), "no policy");
+
+  ASSERT_TRUE(spd.remove(0x200));
+  EXPECT_FALSE(spd.remove(0x200));
+  p.protocol = 135;
+  p.mh_type = 6;
+  EXPECT_EQ(*spd.select(p), 0x100u);
+  EXPECT_EQ(spd.size(), 3u);
+}
+
+TEST(Spd, ManyPerMnPoliciesAreFoundByAddress) {
+  SecurityPolicyDatabase spd;
+  for (std::uint32_t i = 0; i < 5000; ++i) {
+    auto b = A("fd00:1::").bytes();
+    b[14] = static_cast<std::uint8_t>(i >> 8);
+    b[15] = static_cast<std::uint8_t>(i);
+    SpdSelector s;
+    s.local = A("fd00:1::1");
+    s.remote = Ipv6Prefix{Ipv6Address(b), 128};
+    s.home_address = Ipv6Address(b);
+    ASSERT_TRUE(spd.add(s, 0x1000 + i));
+  }
+  auto b = A("fd00:1::").bytes();
+  b[14] = 0x12;
+  b[15] = 0x34;
+  EXPECT_EQ(*spd.select({A("fd00:1::1"), Ipv6Address(b), 135, 6}), 0x1000u + 0x1234u);
+}
+
+TEST(SpdInbound, EachMismatchHasItsOwnReason) {
+  // The HA's inbound SA from the MN with HoA fd00:1::100 (RFC 3776 §5).
+  const auto s = selector("fd00:1::1", "fd00:1::100/128", {}, "fd00:1::100");
+  InboundPacketInfo bu{A("fd00:1::100"), A("fd00:1::1"), 135, 5, A("fd00:1::100")};
+  EXPECT_TRUE(check_inbound(s, bu));
+
+  auto p = bu;
+  p.home_address = A("fd00:1::200");  // BU for someone else's HoA (RFC 4877 §4)
+  p.source = A("fd00:1::200");
+  EXPECT_EQ(check_inbound(s, p).error(), EspError::kPolicyHomeAddressMismatch);
+
+  p = bu;
+  p.destination = A("fd00:1::2");
+  EXPECT_EQ(check_inbound(s, p).error(), EspError::kPolicyLocalMismatch);
+
+  p = bu;
+  p.protocol = 58;
+  EXPECT_EQ(check_inbound(s, p).error(), EspError::kPolicyProtocolMismatch);
+
+  // A prefix-wide SA (between HAs) with an MH type restriction.
+  const auto ha = selector("fd00:1::1", "fd00:9::/64", 200);
+  InboundPacketInfo hello{A("fd00:9::2"), A("fd00:1::1"), 135, 200, {}};
+  EXPECT_TRUE(check_inbound(ha, hello));
+  p = hello;
+  p.source = A("fd00:8::2");
+  EXPECT_EQ(check_inbound(ha, p).error(), EspError::kPolicySourceOutsideRemote);
+  p = hello;
+  p.mh_type = 5;
+  EXPECT_EQ(check_inbound(ha, p).error(), EspError::kPolicyMhTypeMismatch);
+
+  // An unspecified local address matches any destination.
+  const auto any_local = selector("::", "fd00:9::/64");
+  p = hello;
+  p.destination = A("fd00:7::7");
+  EXPECT_TRUE(check_inbound(any_local, p));
+}
+
+TEST(Sad, FindsInboundSaBySpiAndOpens) {
+  SecurityAssociationDatabase sad;
+  auto out = make_sa(params(EspAlgorithm::kAesGcm128, SaDirection::kOutbound, false, 0x5000));
+  for (std::uint32_t spi = 0x4000; spi < 0x4100; ++spi)
+    ASSERT_TRUE(sad.add(make_sa(params(EspAlgorithm::kAesGcm128, SaDirection::kInbound, false, spi))));
+  EXPECT_EQ(sad.add(make_sa(params(EspAlgorithm::kAesGcm128, SaDirection::kInbound, false, 0x4000)))
+                .error(),
+            EspError::kDuplicateSpi);
+  // Same SPI in the other direction is a different SA.
+  ASSERT_TRUE(sad.add(make_sa(params(EspAlgorithm::kAesGcm128, SaDirection::kOutbound, false, 0x4000))));
+  EXPECT_EQ(sad.size(), 0x101u);
+
+  std::vector<std::uint8_t> pl{1, 2, 3, 4, 5};
+  std::vector<std::uint8_t> esp(out->protected_size(pl.size()));
+  ASSERT_TRUE(out->protect(pl, 135, esp, t0()));
+  std::vector<std::uint8_t> buf(esp.size());
+  // SPI 0x5000 has no inbound SA.
+  EXPECT_EQ(sad.unprotect(esp, buf, t0()).error(), EspError::kUnknownSpi);
+  EXPECT_EQ(sad.unprotect(std::span(esp).first(7), buf, t0()).error(), EspError::kTooShort);
+  // Same key, SPI rewritten to 0x4042: found, but the SPI is authenticated.
+  esp[2] = 0x40;
+  esp[3] = 0x42;
+  esp[1] = 0x00;
+  esp[0] = 0x00;
+  auto r = sad.unprotect(esp, buf, t0());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), EspError::kIcvMismatch);
+
+  auto out2 = make_sa(params(EspAlgorithm::kAesGcm128, SaDirection::kOutbound, false, 0x4042));
+  ASSERT_TRUE(out2->protect(pl, 135, esp, t0()));
+  auto ok = sad.unprotect(esp, buf, t0());
+  ASSERT_TRUE(ok) << to_string(ok.error());
+  EXPECT_EQ(ok->sa->spi(), 0x4042u);
+  EXPECT_EQ(ok->opened.payload_size, pl.size());
+
+  EXPECT_TRUE(sad.remove(SaDirection::kInbound, 0x4042));
+  EXPECT_EQ(sad.unprotect(esp, buf, t0()).error(), EspError::kUnknownSpi);
+  EXPECT_EQ(sad.find(SaDirection::kInbound, 0x4042), nullptr);
+  EXPECT_NE(sad.find(SaDirection::kOutbound, 0x4000), nullptr);
+}
+
+TEST(Sad, PollsLifetimesOfAllSas) {
+  using std::chrono::seconds;
+  SecurityAssociationDatabase sad;
+  auto p = params(EspAlgorithm::kAesGcm128, SaDirection::kInbound, false, 0x700);
+  p.soft_lifetime.seconds = 10;
+  p.hard_lifetime.seconds = 20;
+  ASSERT_TRUE(sad.add(make_sa(std::move(p))));
+  p = params(EspAlgorithm::kAesGcm128, SaDirection::kOutbound, false, 0x701);
+  p.hard_lifetime.seconds = 15;
+  ASSERT_TRUE(sad.add(make_sa(std::move(p))));
+  EXPECT_EQ(sad.next_lifetime_deadline(), t0() + seconds(10));
+  std::vector<SadLifetimeEvent> ev;
+  sad.poll_lifetimes(t0() + seconds(9), ev);
+  EXPECT_TRUE(ev.empty());
+  sad.poll_lifetimes(t0() + seconds(16), ev);
+  ASSERT_EQ(ev.size(), 2u);
+  sad.poll_lifetimes(t0() + seconds(16), ev);
+  EXPECT_EQ(ev.size(), 2u) << "no repeats";
+  sad.poll_lifetimes(t0() + seconds(20), ev);
+  ASSERT_EQ(ev.size(), 3u);
+  EXPECT_EQ(ev[2].spi, 0x700u);
+  EXPECT_TRUE(ev[2].events.hard_expired);
+}
+
+}  // namespace
+}  // namespace crypto
