@@ -20,5 +20,11 @@ struct Subcommand {
 std::span<const Subcommand> subcommands();
 
 int run_decode(int argc, char** argv);  // decode_command.cc
+// admin_commands.cc: talk to a running daemon over the admin socket.
+int run_status(int argc, char** argv);
+int run_bindings(int argc, char** argv);
+int run_stats(int argc, char** argv);
+int run_metrics(int argc, char** argv);
+int run_log_level(int argc, char** argv);
 
 }  // namespace ha_agent::ctl

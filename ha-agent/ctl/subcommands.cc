@@ -4,6 +4,11 @@ namespace ha_agent::ctl {
 
 std::span<const Subcommand> subcommands() {
   static constexpr Subcommand kTable[] = {
+      {"status", "the daemon's version, addresses, backends and binding count", run_status},
+      {"bindings", "the binding cache (--home-address A for one)", run_bindings},
+      {"stats", "counters: messages, drops by reason, errors", run_stats},
+      {"metrics", "every counter and gauge in Prometheus text format", run_metrics},
+      {"log-level", "change the log level, of all channels or one (--channel)", run_log_level},
       {"decode", "decode a Mobility Header given in hex and print it as JSON", run_decode},
   };
   return kTable;

@@ -1,0 +1,223 @@
+// ha-agentctl commands that talk to a running daemon over its admin socket
+// (DESIGN.md §5): status, bindings, stats, metrics, log-level. Readable
+// tables by default, `--json` (protobuf's JSON printer) for scripts. Exit
+// status: 0 ok, 1 usage, 2 the daemon refused the request, 3 daemon
+// unreachable (subcommand.h).
+#include <boost/program_options.hpp>
+#include <google/protobuf/util/json_util.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ha-agent/admin/admin_server.h"
+#include "ha-agent/ctl/subcommand.h"
+#include "ha-agent/ctl/table.h"
+
+namespace ha_agent::ctl {
+namespace po = boost::program_options;
+namespace {
+
+constexpr const char* kDefaultSocket = "/run/ha-agent/admin.sock";
+
+struct Common {
+  std::string socket = kDefaultSocket;
+  bool json = false;
+};
+
+// Parses the common options plus `extra`; returns -1 to go on, else an exit code.
+int parse(const char* name, int argc, char** argv, Common& c, po::options_description extra,
+          po::positional_options_description pos = {}) {
+  po::options_description opts(std::string("ha-agentctl ") + name + " [options]");
+  opts.add_options()("help,h", "this help")(
+      "socket,s", po::value(&c.socket)->default_value(kDefaultSocket), "the daemon's admin socket")(
+      "json", po::bool_switch(&c.json), "print JSON (protobuf JSON mapping) instead of a table");
+  opts.add(extra);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::fprintf(stderr, "ha-agentctl %s: %s\n", name, e.what());
+    return 1;
+  }
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return 0;
+  }
+  return -1;
+}
+
+// Sends the request; prints errors; returns an exit code or -1 with `out` set.
+int call(const char* name, const Common& c, const admin::Request& req, admin::Response& out) {
+  auto r = admin::call(c.socket, req);
+  if (!r) {
+    std::fprintf(stderr, "ha-agentctl %s: %s\n", name, r.error().c_str());
+    return 3;
+  }
+  if (r->has_error()) {
+    std::fprintf(stderr, "ha-agentctl %s: %s: %s\n", name, r->error().code().c_str(),
+                 r->error().message().c_str());
+    return 2;
+  }
+  out = std::move(r).value();
+  return -1;
+}
+
+int print_json(const google::protobuf::Message& m) {
+  std::string s;
+  google::protobuf::util::JsonPrintOptions o;
+  o.add_whitespace = true;
+  o.always_print_primitive_fields = true;
+  o.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(m, &s, o);
+  std::cout << s;
+  return 0;
+}
+
+std::string labels_text(const admin::Counter& c) {
+  std::map<std::string, std::string> sorted(c.labels().begin(), c.labels().end());
+  std::string s;
+  for (const auto& [k, v] : sorted) s += (s.empty() ? "" : ",") + k + "=" + v;
+  return s;
+}
+
+}  // namespace
+
+int run_status(int argc, char** argv) {
+  Common c;
+  if (int rc = parse("status", argc, argv, c, po::options_description()); rc >= 0) return rc;
+  admin::Request req;
+  req.mutable_status();
+  admin::Response resp;
+  if (int rc = call("status", c, req, resp); rc >= 0) return rc;
+  const auto& s = resp.status();
+  if (c.json) return print_json(s);
+  std::string addrs, prefixes;
+  for (const auto& a : s.addresses()) addrs += (addrs.empty() ? "" : ", ") + a;
+  for (const auto& p : s.home_prefixes()) prefixes += (prefixes.empty() ? "" : ", ") + p;
+  Table t({"", ""});
+  t.add({"version", s.version()});
+  t.add({"pid", std::to_string(s.pid())});
+  t.add({"uptime", std::to_string(s.uptime_s()) + " s"});
+  t.add({"config", s.config_file()});
+  t.add({"addresses", addrs});
+  t.add({"home prefixes", prefixes});
+  t.add({"packet I/O", s.packet_backend()});
+  t.add({"kernel state", s.kernel_backend()});
+  t.add({"ESP", s.esp_path()});
+  t.add({"bindings", std::to_string(s.bindings()) + " of " +
+                         std::to_string(s.mobile_nodes_configured()) + " configured mobile nodes"});
+  std::cout << t.render(false);
+  return 0;
+}
+
+int run_bindings(int argc, char** argv) {
+  Common c;
+  std::string hoa;
+  po::options_description extra;
+  extra.add_options()("home-address", po::value(&hoa), "only the binding of this home address");
+  if (int rc = parse("bindings", argc, argv, c, extra); rc >= 0) return rc;
+  admin::Request req;
+  req.mutable_bindings()->set_home_address(hoa);
+  admin::Response resp;
+  if (int rc = call("bindings", c, req, resp); rc >= 0) return rc;
+  if (c.json) return print_json(resp.bindings());
+  std::vector<admin::Binding> v(resp.bindings().bindings().begin(), resp.bindings().bindings().end());
+  std::sort(v.begin(), v.end(),
+            [](const auto& a, const auto& b) { return a.home_address() < b.home_address(); });
+  Table t({"HOME ADDRESS", "CARE-OF ADDRESS", "SEQ", "FLAGS", "LIFETIME", "LEFT", "SPI IN", "SPI OUT",
+           "ALGORITHM", "REFRESHES"});
+  for (const auto& b : v) {
+    char in[16], out[16];
+    std::snprintf(in, sizeof in, "0x%x", b.spi_in());
+    std::snprintf(out, sizeof out, "0x%x", b.spi_out());
+    t.add({b.home_address(), b.care_of_address(), std::to_string(b.sequence()), b.flags(),
+           std::to_string(b.lifetime_granted_s()) + " s", std::to_string(b.lifetime_remaining_s()) + " s",
+           in, out, b.algorithm(), std::to_string(b.refreshes())});
+  }
+  std::cout << t.render(true) << v.size() << " binding(s)\n";
+  return 0;
+}
+
+int run_stats(int argc, char** argv) {
+  Common c;
+  bool all = false;
+  po::options_description extra;
+  extra.add_options()("all", po::bool_switch(&all), "also show counters that are zero");
+  if (int rc = parse("stats", argc, argv, c, extra); rc >= 0) return rc;
+  admin::Request req;
+  req.mutable_stats();
+  admin::Response resp;
+  if (int rc = call("stats", c, req, resp); rc >= 0) return rc;
+  if (c.json) return print_json(resp.stats());
+  Table t({"COUNTER", "LABELS", "VALUE"});
+  for (const auto& m : resp.stats().counters())
+    if (all || m.value() != 0) t.add({m.name(), labels_text(m), std::to_string(m.value())});
+  std::cout << t.render(true);
+  return 0;
+}
+
+int run_metrics(int argc, char** argv) {
+  Common c;
+  if (int rc = parse("metrics", argc, argv, c, po::options_description()); rc >= 0) return rc;
+  admin::Request req;
+  req.mutable_stats();
+  admin::Response resp;
+  if (int rc = call("metrics", c, req, resp); rc >= 0) return rc;
+  // Prometheus text exposition format 0.0.4.
+  std::string last;
+  for (const auto& m : resp.stats().counters()) {
+    if (m.name() != last) {
+      std::cout << "# HELP " << m.name() << " " << m.help() << "\n# TYPE " << m.name()
+                << (m.gauge() ? " gauge\n" : " counter\n");
+      last = m.name();
+    }
+    std::map<std::string, std::string> sorted(m.labels().begin(), m.labels().end());
+    std::cout << m.name();
+    if (!sorted.empty()) {
+      std::cout << "{";
+      bool first = true;
+      for (const auto& [k, v] : sorted) {
+        std::string esc;
+        for (char ch : v) esc += (ch == '"' || ch == '\\') ? std::string("\\") + ch : std::string(1, ch);
+        std::cout << (first ? "" : ",") << k << "=\"" << esc << "\"";
+        first = false;
+      }
+      std::cout << "}";
+    }
+    std::cout << " " << m.value() << "\n";
+  }
+  return 0;
+}
+
+int run_log_level(int argc, char** argv) {
+  Common c;
+  std::string level, channel;
+  po::options_description extra;
+  extra.add_options()("level", po::value(&level), "debug | info | notice | warning | error")(
+      "channel", po::value(&channel), "one module (daemon, io, esp, mip6, harp, admin, kernel); default all");
+  po::positional_options_description pos;
+  pos.add("level", 1);
+  if (int rc = parse("log-level", argc, argv, c, extra, pos); rc >= 0) return rc;
+  if (level.empty()) {
+    std::fprintf(stderr, "ha-agentctl log-level: missing LEVEL (debug, info, notice, warning, error)\n");
+    return 1;
+  }
+  admin::Request req;
+  req.mutable_log_level()->set_level(level);
+  req.mutable_log_level()->set_channel(channel);
+  admin::Response resp;
+  if (int rc = call("log-level", c, req, resp); rc >= 0) return rc;
+  if (c.json) return print_json(resp.log_level());
+  std::cout << "log level of "
+            << (resp.log_level().channel().empty() ? std::string("all channels")
+                                                   : resp.log_level().channel())
+            << " is now " << resp.log_level().level() << "\n";
+  return 0;
+}
+
+}  // namespace ha_agent::ctl
