@@ -6,3 +6,6 @@ ha_add_test(log_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/log_test.cc LIBS ha_log)
 ha_add_fuzzer(admin_rpc_fuzz SOURCE ${CMAKE_SOURCE_DIR}/tests/fuzz/admin_rpc_fuzz.cc LIBS ha_admin
               CORPUS ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/admin_rpc)
 ha_add_test(signalling_path_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/signalling_path_test.cc LIBS ha_daemon)
+add_test(NAME ha_agent_check_config
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/check_config_test.py $<TARGET_FILE:ha-agent>)
+set_tests_properties(ha_agent_check_config PROPERTIES LABELS unit TIMEOUT 60)

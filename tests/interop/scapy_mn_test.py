@@ -6,7 +6,7 @@ and the Binding Acknowledgement.
 
 Topology: two network namespaces joined by a veth pair. ha: fd00:1::1/64 (home
 link = the veth); mn: care-of address fd00:2::10/64. Needs root.
-Usage: scapy_mn_test.py HA_AGENT_BINARY
+Usage: scapy_mn_test.py HA_AGENT_BINARY HA_AGENTCTL_BINARY
 """
 import os, shutil, signal, subprocess, sys, tempfile, time
 
@@ -139,8 +139,25 @@ def main():
             if r.returncode != 0:
                 fail(f"{alg}: scapy MN did not register: {r.stdout} {r.stderr}\n--- ha-agent log:\n"
                      + open(f"{work}/ha.log").read()[-3000:])
-        # The binding is visible on the HA (admin socket, via the bindings count in status).
-        time.sleep(0.3)
+        # The bindings are visible over the admin socket, and the kernel state is there.
+        import json
+        ctl = os.path.abspath(sys.argv[2])
+        r = sh(f"{ctl} bindings --socket {work}/admin.sock --json", check=False)
+        if r.returncode != 0:
+            fail("ha-agentctl bindings: " + r.stderr)
+        seen = {b["home_address"]: b for b in json.loads(r.stdout).get("bindings", [])}
+        for hoa, spi_in, spi_out, alg in MNS:
+            b = seen.get(hoa)
+            if not b or b["care_of_address"] != COA or b["sequence"] != 4242 or b["spi_in"] != spi_in:
+                fail(f"binding of {hoa} not as registered: {seen}")
+        r = sh(f"{ctl} status --socket {work}/admin.sock", check=False)
+        if r.returncode != 0 or "2 of 2 configured" not in r.stdout:
+            fail("ha-agentctl status: " + r.stdout + r.stderr)
+        proxies = sh(f"ip -n {NS_HA} -6 neigh show proxy").stdout
+        routes = sh(f"ip -n {NS_HA} -6 route show").stdout
+        for hoa, *_ in MNS:
+            if hoa not in proxies or hoa not in routes:
+                fail(f"no proxy NDP entry or route for {hoa}: {proxies} / {routes}")
     finally:
         if cap:
             cap.send_signal(signal.SIGINT)
@@ -152,7 +169,16 @@ def main():
             except subprocess.TimeoutExpired:
                 daemon.kill()
         log = open(f"{work}/ha.log").read() if os.path.exists(f"{work}/ha.log") else ""
+        # SIGTERM removed what ha-agent installed.
+        left = sh(f"ip -n {NS_HA} -6 neigh show proxy", check=False).stdout
+        left += sh(f"ip -n {NS_HA} -6 route show", check=False).stdout
+        left_nft = sh(f"ip netns exec {NS_HA} nft list tables", check=False).stdout
         teardown_netns()
+        for hoa, *_ in MNS:
+            if hoa in left:
+                fail(f"kernel state for {hoa} left after SIGTERM: {left}")
+        if "ha_agent" in left_nft:
+            fail("nftables table left after SIGTERM")
 
     # tshark decrypts and decodes BU and BA for both SAs.
     args = ["tshark", "-r", pcap, "-o", "esp.enable_encryption_decode:TRUE",
