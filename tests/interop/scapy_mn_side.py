@@ -4,7 +4,7 @@ ESP-protected home registration (IPv6 / DestOpt(HAO) / ESP / MH(BU), RFC 3776
 layout) and waits for the ESP-protected BA (IPv6 / RH2 / ESP / MH(BA)).
 Usage: scapy_mn_side.py COA HA HOA ALG SPI_MN_TO_HA SPI_HA_TO_MN KEY_UP_HEX KEY_DOWN_HEX"""
 import sys, threading, time
-from scapy.all import IPv6, raw, sniff, send, conf as sconf
+from scapy.all import IPv6, raw, send, AsyncSniffer
 from scapy.layers.inet6 import IPv6ExtHdrDestOpt, HAO, MIP6MH_BU, MIP6MH_BA, IPv6ExtHdrRouting
 from scapy.layers.ipsec import SecurityAssociation, ESP
 
@@ -21,11 +21,8 @@ def sa(spi, k):
 
 
 up, down = sa(spi_up, k_up), sa(spi_down, k_down)
-seq = 4242
-bu = IPv6(raw(IPv6(src=coa, dst=ha) / IPv6ExtHdrDestOpt(options=[HAO(hoa=hoa)]) /
-              MIP6MH_BU(seq=seq, flags="AH", mhtime=75)))  # freeze the HoA checksum first
-pkt = up.encrypt(bu)
 got = []
+ready = threading.Event()
 
 
 def on(p):
@@ -33,12 +30,23 @@ def on(p):
         got.append(p)
 
 
-sn = threading.Thread(target=lambda: sniff(iface="eth0", prn=on, timeout=5,
-                                           stop_filter=lambda p: bool(got)))
-sn.start()
-time.sleep(0.5)
-send(pkt, iface="eth0", verbose=False)
-sn.join()
+sniffer = AsyncSniffer(iface="eth0", prn=on, store=False, started_callback=ready.set)
+sniffer.start()
+ready.wait(10)
+# Like a real MN (RFC 6275 §11.8): retransmit with backoff, a new sequence
+# number each time, until the BA arrives.
+seq = 4242
+for attempt in range(5):
+    bu = IPv6(raw(IPv6(src=coa, dst=ha) / IPv6ExtHdrDestOpt(options=[HAO(hoa=hoa)]) /
+                  MIP6MH_BU(seq=seq, flags="AH", mhtime=75)))  # freeze the HoA checksum first
+    send(up.encrypt(bu), iface="eth0", verbose=False)
+    deadline = time.time() + (1 << attempt)
+    while not got and time.time() < deadline:
+        time.sleep(0.05)
+    if got:
+        break
+    seq += 1
+sniffer.stop()
 if not got:
     print("no ESP reply from the HA")
     sys.exit(1)
