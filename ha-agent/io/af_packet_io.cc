@@ -94,7 +94,7 @@ std::uint32_t run_destination_filter(const std::vector<BpfInstruction>& prog,
 
 mip6::Result<std::unique_ptr<AfPacketIo>, std::string> AfPacketIo::open(
     boost::asio::io_context& io, const AfPacketOptions& options) {
-  std::unique_ptr<AfPacketIo> self(new AfPacketIo(io));
+  std::unique_ptr<AfPacketIo> self(new AfPacketIo());
   const auto prog = build_destination_filter(options.local_addresses);
   std::vector<sock_filter> filter;
   for (const auto& i : prog) filter.push_back({i.code, i.jt, i.jf, i.k});

@@ -56,11 +56,10 @@ class AfPacketIo final : public PacketIo {
     int ifindex = 0;  // 0: all interfaces
     std::string name;
   };
-  explicit AfPacketIo(boost::asio::io_context& io) : io_(io) {}
+  AfPacketIo() = default;
   void arm(Receiver& r);
   void drain(Receiver& r);
 
-  boost::asio::io_context& io_;
   std::vector<Receiver> receivers_;
   int raw_send_fd_ = -1;
   Handler handler_;
