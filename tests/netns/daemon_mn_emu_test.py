@@ -1,0 +1,188 @@
+#!/usr/bin/python3
+"""Integration (issue #4): one ha-agent and mn-emu with 1,000 MNs in separate
+network namespaces. All MNs register, refresh and deregister; a tampered ICV,
+a replayed ESP packet, a malformed MH and a BU over another MN's SA get no BA,
+bump the right counters, and the daemon keeps serving.
+
+Usage: daemon_mn_emu_test.py BUILD_DIR   (needs root; exit 77 = skipped)"""
+import json, os, re, shutil, signal, subprocess, sys, tempfile, threading, time
+
+N = int(os.environ.get("HA_TEST_MNS", "1000"))
+LIFETIME = 16  # s: every MN refreshes once within the run (at 85 %)
+P = "ham%d" % os.getpid()
+NS_HA, NS_MN = P + "-ha", P + "-mn"
+HA, COA = "fd00:1::1", "fd00:2::10"
+
+
+def sh(cmd, check=True):
+    return subprocess.run(cmd, shell=True, check=check, capture_output=True, text=True)
+
+
+def fail(msg):
+    print("FAIL:", msg)
+    sys.exit(1)
+
+
+def setup_netns():
+    for ns in (NS_HA, NS_MN):
+        sh(f"ip netns add {ns}")
+        sh(f"ip netns exec {ns} sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0")
+        sh(f"ip -n {ns} link set lo up")
+    sh(f"ip link add eth0 netns {NS_HA} type veth peer name eth0 netns {NS_MN}")
+    sh(f"ip -n {NS_HA} addr add {HA}/64 dev eth0 nodad")
+    sh(f"ip -n {NS_MN} addr add {COA}/64 dev eth0 nodad")
+    for ns in (NS_HA, NS_MN):
+        sh(f"ip -n {ns} link set eth0 up")
+    sh(f"ip -n {NS_HA} -6 route add fd00:2::/64 dev eth0")
+    sh(f"ip -n {NS_MN} -6 route add fd00:1::/64 dev eth0")
+
+
+def teardown_netns():
+    for ns in (NS_HA, NS_MN):
+        sh(f"ip netns pids {ns} 2>/dev/null | xargs -r kill -9", check=False)
+        sh(f"ip netns del {ns}", check=False)
+
+
+def stats(ctl, sock):
+    r = sh(f"{ctl} stats --socket {sock} --json", check=False)
+    if r.returncode != 0:
+        fail("ha-agentctl stats: " + r.stderr)
+    out = {}
+    for c in json.loads(r.stdout).get("counters", []):
+        labels = ",".join(f"{k}={v}" for k, v in sorted(c.get("labels", {}).items()))
+        out[c["name"] + ("{" + labels + "}" if labels else "")] = int(c.get("value", 0))
+    return out
+
+
+def bindings(ctl, sock):
+    r = sh(f"{ctl} bindings --socket {sock} --json", check=False)
+    if r.returncode != 0:
+        fail("ha-agentctl bindings: " + r.stderr)
+    return json.loads(r.stdout).get("bindings", [])
+
+
+def mobile_nodes(conf_text):
+    """(home address, spi_in, spi_out, key_in path, key_out path) of the HA config."""
+    out = []
+    for m in re.finditer(r'mobile_node \{\s*home_address: "([^"]+)"\s*spi_in: (\d+)\s*spi_out: (\d+)\s*'
+                         r'algorithm: "([^"]+)"\s*key_file_in: "([^"]+)"\s*key_file_out: "([^"]+)"', conf_text):
+        out.append((m.group(1), int(m.group(2)), int(m.group(3)), m.group(5), m.group(6)))
+    return out
+
+
+def main():
+    if os.geteuid() != 0:
+        print("SKIP: needs root for network namespaces")
+        sys.exit(77)
+    build = os.path.abspath(sys.argv[1])
+    ha_agent = f"{build}/ha-agent/daemon/ha-agent"
+    ctl = f"{build}/ha-agent/ctl/ha-agentctl"
+    genconf = f"{build}/bench/mn-emu/ha-genconf"
+    mn_emu = f"{build}/bench/mn-emu/mn-emu"
+    here = os.path.dirname(os.path.abspath(__file__))
+    work = tempfile.mkdtemp(prefix="ha-netns-")
+    os.chmod(work, 0o700)
+    sh(f"{genconf} --has 1 --mns {N} --out {work} --coa {COA} --home-interface eth0 "
+       f"--lifetime {LIFETIME} --key-layout files")
+    conf = f"{work}/ha1.conf"
+    with open(conf, "a") as f:
+        f.write(f"lifetime {{ max_binding_lifetime_s: {LIFETIME} brr_lead_time_s: 0 }}\n")
+    mns = mobile_nodes(open(conf).read())
+    if len(mns) != N:
+        fail(f"parsed {len(mns)} mobile nodes from {conf}")
+    sock = f"{work}/ha1.sock"
+    setup_netns()
+    daemon = emu = None
+    try:
+        daemon = subprocess.Popen(["ip", "netns", "exec", NS_HA, ha_agent, "--config", conf, "--foreground"],
+                                  stderr=open(f"{work}/ha.log", "w"))
+        for _ in range(300):
+            if "serving on" in open(f"{work}/ha.log").read():
+                break
+            if daemon.poll() is not None:
+                fail("ha-agent exited: " + open(f"{work}/ha.log").read()[-2000:])
+            time.sleep(0.1)
+        else:
+            fail("ha-agent did not start")
+        t0 = time.time()
+        emu = subprocess.Popen(["ip", "netns", "exec", NS_MN, mn_emu, "--config", f"{work}/mn-emu.conf",
+                                "--register", "--duration", str(LIFETIME + 8), "--deregister-at-end",
+                                "--deregister-grace", "15", "--report", f"{work}/report.json"],
+                               stdout=subprocess.DEVNULL, stderr=open(f"{work}/mn.log", "w"))
+        # Every MN registers.
+        deadline = time.time() + 60
+        while time.time() < deadline and len(bindings(ctl, sock)) < N:
+            time.sleep(0.5)
+        got = len(bindings(ctl, sock))
+        if got != N:
+            fail(f"{got} of {N} bindings after registration\n" + open(f"{work}/mn.log").read()[-2000:])
+        print(f"all {N} MNs registered after {time.time() - t0:.1f} s")
+
+        # Bad packets from the MN namespace (scapy as an independent sender).
+        before = stats(ctl, sock)
+        (hoa0, spi_in0, spi_out0, kin0, kout0), (hoa1, spi_in1, spi_out1, kin1, kout1) = mns[0], mns[1]
+        r = sh(f"ip netns exec {NS_MN} /usr/bin/python3 {here}/bad_packets.py {COA} {HA} "
+               f"{hoa0} {spi_in0} {spi_out0} {open(kin0).read().strip()} "
+               f"{hoa1} {spi_in1} {open(kin1).read().strip()}", check=False)
+        print(r.stdout.strip())
+        if r.returncode != 0:
+            fail("bad_packets.py: " + r.stdout + r.stderr)
+        after = stats(ctl, sock)
+
+        def delta(key):
+            return after.get(key, 0) - before.get(key, 0)
+        expect = {
+            "ha_agent_rx_dropped_detail_total{detail=ICV mismatch,reason=esp}": 1,
+            "ha_agent_rx_dropped_detail_total{detail=replay,reason=esp}": 1,
+            "ha_agent_rx_dropped_total{reason=mh_malformed}": 1,
+            "ha_agent_rx_dropped_total{reason=policy}": 1,
+        }
+        for k, v in expect.items():
+            if delta(k) != v:
+                fail(f"{k}: +{delta(k)}, expected +{v}\n" +
+                     "\n".join(f"{a}: {b}" for a, b in after.items() if "dropped" in a))
+        # The daemon keeps serving.
+        r = sh(f"{ctl} status --socket {sock}", check=False)
+        if r.returncode != 0:
+            fail("status after bad packets: " + r.stderr)
+
+        emu.wait(timeout=LIFETIME + 60)
+        if emu.returncode != 0:
+            fail(f"mn-emu exit {emu.returncode}: " + open(f"{work}/mn.log").read()[-2000:])
+        final = stats(ctl, sock)
+        left = len(bindings(ctl, sock))
+        report = json.load(open(f"{work}/report.json"))
+    finally:
+        if emu and emu.poll() is None:
+            emu.kill()
+        if daemon:
+            daemon.send_signal(signal.SIGTERM)
+            try:
+                daemon.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                daemon.kill()
+        teardown_netns()
+
+    states = report.get("states", {})
+    refreshes = final.get("ha_agent_bu_accepted_total{kind=refresh}", 0)
+    dereg = final.get("ha_agent_bu_accepted_total{kind=deregistration}", 0)
+    new = final.get("ha_agent_bu_accepted_total{kind=new}", 0)
+    print(f"accepted: new {new}, refresh {refreshes}, deregistration {dereg}; mn-emu states {states}")
+    if new != N:
+        fail(f"new registrations {new} != {N}")
+    if refreshes < N:
+        fail(f"only {refreshes} refreshes for {N} MNs")
+    if dereg != N or left != 0:
+        fail(f"deregistrations {dereg}, bindings left {left}")
+    if int(states.get("deregistered", 0)) != N:
+        fail(f"mn-emu states {states}")
+    if final.get("ha_agent_ba_sent_total{status=135}", 0) or final.get("ha_agent_ba_sent_total{status=133}", 0):
+        fail("unexpected rejections: " + str({k: v for k, v in final.items() if "ba_sent" in k}))
+    if daemon.returncode != 0:
+        fail(f"ha-agent exit status {daemon.returncode}")
+    shutil.rmtree(work)
+    print(f"PASS: {N} MNs registered, refreshed and deregistered; bad packets dropped by reason")
+
+
+if __name__ == "__main__":
+    main()
