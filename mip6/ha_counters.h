@@ -39,6 +39,7 @@ struct HomeAgentCounters {
   std::uint64_t brr_sent = 0;
   std::uint64_t adopted = 0;              // bindings taken over (adopt_binding)
   std::uint64_t removed_at_shutdown = 0;  // remove_all
+  std::uint64_t released = 0;             // release_binding (another HA serves the MN)
 
   std::uint64_t drop(HaDropReason r) const { return drops[static_cast<std::size_t>(r)]; }
   std::uint64_t ba(std::uint8_t status) const { return ba_sent[status]; }

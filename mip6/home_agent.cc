@@ -353,6 +353,15 @@ Actions HomeAgent::remove_all(Clock::time_point /*now*/) {
   return out;
 }
 
+Actions HomeAgent::release_binding(const Ipv6Address& home_address) {
+  auto e = cache_.erase(home_address);
+  if (!e) return {};
+  ++counters_.released;
+  Actions out;
+  out.push_back(RemoveHomeAddress{e->home_address, e->care_of_address, link_local_if(*e)});
+  return out;
+}
+
 bool HomeAgent::mark_switched(const Ipv6Address& home_address, std::uint32_t epoch) {
   BindingCacheEntry* e = cache_.find(home_address);
   if (e == nullptr) return false;

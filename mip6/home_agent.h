@@ -76,6 +76,11 @@ class HomeAgent {
   // take the MNs over (DESIGN.md §2), so nothing is announced as deleted.
   Actions remove_all(Clock::time_point now);
 
+  // The redundancy layer decided another HA serves this MN (split brain
+  // lost, protocol-notes §5.7 [D]): removes the binding and its forwarding
+  // state quietly, with no BA and no BindingEvent. Empty when there is none.
+  Actions release_binding(const Ipv6Address& home_address);
+
   // After a takeover: the next authenticated BU for home_address is accepted
   // whatever its sequence (protocol-notes §5.6.1 step 4) and the entry gets
   // `epoch`. False when there is no such binding.

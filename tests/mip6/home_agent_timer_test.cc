@@ -189,6 +189,19 @@ TEST(HomeAgent, RemoveAllRemovesKernelStateOnly) {
   EXPECT_TRUE(ha.remove_all(kT0).empty());
 }
 
+TEST(HomeAgent, ReleaseBindingRemovesQuietly) {
+  auto ha = make_ha();
+  (void)ha.on_binding_update(bu(1, 100), ctx(), kT0);
+  (void)ha.on_binding_update(bu(1, 100), ctx(kCoa2, kHoa2), kT0);
+  auto out = ha.release_binding(kHoa);
+  ASSERT_EQ(out.size(), 1u);  // no BA, no BindingEvent
+  EXPECT_EQ(only<RemoveHomeAddress>(out).home_address, kHoa);
+  EXPECT_FALSE(ha.bindings().find(kHoa));
+  EXPECT_TRUE(ha.bindings().find(kHoa2));
+  EXPECT_EQ(ha.counters().released, 1u);
+  EXPECT_TRUE(ha.release_binding(kHoa).empty());
+}
+
 // --- Binding Errors ----------------------------------------------------------
 
 TEST(HomeAgent, UnknownMhTypeGetsBindingError2) {
