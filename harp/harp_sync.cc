@@ -1,0 +1,190 @@
+// HarpNode: replication in both directions (protocol-notes §5.5) and the
+// split-brain rule applied to each received record (DESIGN.md §2).
+#include <algorithm>
+
+#include "harp/harp_node.h"
+
+namespace harp {
+
+void HarpNode::put_own(const BindingRecord& r) {
+  if (auto it = own_.find(r.home_address); it != own_.end()) {
+    own_digest_.digest ^= record_hash(it->second);
+    it->second = r;
+  } else {
+    own_.emplace(r.home_address, r);
+    own_digest_.count += 1;
+  }
+  own_digest_.digest ^= record_hash(r);
+}
+
+void HarpNode::erase_own(const Ipv6Address& hoa) {
+  auto it = own_.find(hoa);
+  if (it == own_.end()) return;
+  own_digest_.digest ^= record_hash(it->second);
+  own_digest_.count -= 1;
+  own_.erase(it);
+}
+
+std::vector<BindingRecord> HarpNode::own_records() const {
+  std::vector<BindingRecord> out;
+  out.reserve(own_.size());
+  for (const auto& [hoa, r] : own_) out.push_back(r);
+  return out;
+}
+
+void HarpNode::replicate(const BindingRecord& r, bool deleted, Clock::time_point now) {
+  for (const auto& p : table_.peers())
+    if (p.state == PeerState::kUp) replicator_.enqueue(p.address, r, deleted, now);
+}
+
+void HarpNode::send_sync_request(const Ipv6Address& peer, HarpActions& out) {
+  mip6::StateSynchronization req;
+  req.sync_type = mip6::SyncType::kRequest;
+  req.group_id = config_.group_id;
+  push_action(out,
+              SendHarpMessage{peer, config_.own_address, mip6::MobilityMessage(std::move(req))});
+  ++counters_.sync_sent;
+}
+
+HarpActions HarpNode::on_binding_event(const mip6::BindingEvent& ev, Clock::time_point now) {
+  HarpActions out;
+  const auto& hoa = ev.entry.home_address;
+  using K = mip6::BindingEvent::Kind;
+  if (ev.kind == K::kDeleted || ev.kind == K::kExpired) {
+    // A binding we released after losing a split brain is not announced as
+    // deleted: the winner owns it (docs/harp.md).
+    if (released_.erase(hoa) != 0) return out;
+    auto it = own_.find(hoa);
+    if (it == own_.end()) return out;
+    BindingRecord r = it->second;
+    erase_own(hoa);
+    replicate(r, true, now);
+    return out;
+  }
+  BindingRecord r = record_from_entry(ev.entry);
+  released_.erase(hoa);
+  // The harp-level ownership epoch never goes back, and a registration that
+  // replaces another HA's claim must beat it (epoch + 1).
+  if (auto it = own_.find(hoa); it != own_.end()) r.epoch = std::max(r.epoch, it->second.epoch);
+  if (const auto* s = shadows_.find(hoa)) {
+    r.epoch = std::max(r.epoch, s->epoch + 1);
+    shadows_.erase(hoa);
+  }
+  put_own(r);
+  switch_in_.erase(hoa);
+  replicate(r, false, now);
+  return out;
+}
+
+HarpActions HarpNode::on_bu_accepted(const Ipv6Address& hoa, Clock::time_point now) {
+  HarpActions out;
+  if (auto f = switches_.on_bu_accepted(hoa)) switch_finished(*f, now, out);
+  return out;
+}
+
+HarpActions HarpNode::on_binding_error(const Ipv6Address& hoa, std::uint8_t status,
+                                       Clock::time_point now) {
+  HarpActions out;
+  if (auto f = switches_.on_binding_error(hoa, status)) switch_finished(*f, now, out);
+  return out;
+}
+
+void HarpNode::apply_record(const Ipv6Address& from, const BindingRecord& r, bool deleted,
+                            Clock::time_point now, HarpActions& out) {
+  const auto& hoa = r.home_address;
+  auto pref = [this](const Ipv6Address& a) -> std::int16_t {
+    if (a == config_.own_address) return config_.preference;
+    const Peer* p = table_.find(a);
+    return p != nullptr ? p->preference : 0;
+  };
+  if (auto it = own_.find(hoa); it != own_.end()) {
+    if (deleted) return;  // their delete of a binding we own changes nothing here
+    // Split brain: two HAs serve this MN (DESIGN.md §2).
+    const Claim mine{it->second.epoch, it->second.sequence, config_.preference,
+                     config_.own_address};
+    const Claim theirs{r.epoch, r.sequence, pref(from), from};
+    if (claim_wins(theirs, mine)) {
+      ++counters_.split_brain_lost;
+      erase_own(hoa);
+      released_.insert(hoa);
+      push_action(out, ReleaseBinding{hoa});
+      (void)shadows_.apply(from, r, false, pref);
+      if (auto f = switches_.on_bu_accepted(hoa)) switch_finished(*f, now, out);
+      emit(out, now, EventKind::kSplitBrainResolved, from, hoa, 0, 0, "lost");
+    } else {
+      ++counters_.split_brain_won;
+      replicate(it->second, false, now);  // the winner re-announces
+      emit(out, now, EventKind::kSplitBrainResolved, from, hoa, 0, 0, "won");
+    }
+    return;
+  }
+  const auto res = shadows_.apply(from, r, deleted, pref);
+  if (res.applied == ShadowCache::Applied::kStored && switches_.has_job(hoa) &&
+      shadows_.owner_of(hoa) == from) {
+    // Someone else now serves the MN we were telling to come here / go away.
+    if (auto f = switches_.on_bu_accepted(hoa)) switch_finished(*f, now, out);
+  }
+  if (res.applied == ShadowCache::Applied::kDeleted) switch_in_.erase(hoa);
+}
+
+void HarpNode::on_sync(const mip6::StateSynchronization& s, const Ipv6Address& from,
+                       Clock::time_point now, HarpActions& out) {
+  if (table_.find(from) == nullptr) {
+    ++counters_.sync_drop_unknown_peer;
+    return;
+  }
+  if (s.group_id != config_.group_id) {
+    ++counters_.sync_drop_wrong_group;
+    return;
+  }
+  ++counters_.sync_received;
+  switch (s.sync_type) {
+    case mip6::SyncType::kRequest: {
+      // SY-03: no options = everything; otherwise the named HoAs only.
+      const auto wanted = wire::get_wanted_hoas(s.options);
+      if (wanted.empty()) {
+        replicator_.request_full_dump(from, now);
+      } else {
+        std::vector<BindingRecord> rs;
+        for (const auto& h : wanted)
+          if (auto it = own_.find(h); it != own_.end()) rs.push_back(it->second);
+        replicator_.request_partial(from, rs, now);
+      }
+      return;
+    }
+    case mip6::SyncType::kAck:
+      if (!replicator_.on_ack(from, s.identifier, now)) ++counters_.sync_ack_unknown;
+      return;
+    case mip6::SyncType::kReply:
+      break;
+  }
+  const bool full = (s.flags & mip6::StateSynchronization::kFullDump) != 0;
+  for (const auto& bci : s.options.binding_cache_information) {
+    auto r = record_from_bci(bci, now);
+    if (!r) {
+      ++counters_.sync_bad_record;
+      continue;
+    }
+    // G6 re-basing: expire 4 s after the synced lifetime (its 4-s rounding),
+    // so the owner's own delete normally arrives first (docs/harp.md).
+    if (bci.lifetime != 0) r->expires_at += std::chrono::seconds(4);
+    if (full) dump_keep_[from].insert(r->home_address);
+    apply_record(from, *r, bci.lifetime == 0, now, out);
+  }
+  if (full && (s.flags & mip6::StateSynchronization::kLast) != 0) {
+    // F: the receiver replaces, it does not merge (§5.3.2).
+    shadows_.prune_owner(from, dump_keep_[from]);
+    dump_keep_.erase(from);
+  }
+  if ((s.flags & mip6::StateSynchronization::kAckRequested) != 0) {
+    mip6::StateSynchronization ack;
+    ack.sync_type = mip6::SyncType::kAck;
+    ack.identifier = s.identifier;
+    ack.group_id = config_.group_id;
+    push_action(out,
+                SendHarpMessage{from, config_.own_address, mip6::MobilityMessage(std::move(ack))});
+    ++counters_.sync_sent;
+  }
+}
+
+}  // namespace harp

@@ -1,0 +1,61 @@
+#include "harp/ownership.h"
+
+namespace harp {
+namespace {
+
+std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+std::uint64_t fold(std::uint64_t h, const Ipv6Address& a) {
+  for (std::size_t i = 0; i < 16; i += 8) {
+    std::uint64_t w = 0;
+    for (std::size_t j = 0; j < 8; ++j) w = (w << 8) | a.bytes()[i + j];
+    h = splitmix64(h ^ w);
+  }
+  return h;
+}
+
+bool better_member(const PeerConfig& a, const PeerConfig& b) {
+  if (a.preference != b.preference) return a.preference > b.preference;
+  return a.address > b.address;
+}
+
+}  // namespace
+
+std::uint64_t hrw_score(const Ipv6Address& home_address, const Ipv6Address& ha) {
+  return fold(fold(0x48415250ull, home_address), ha);  // "HARP"
+}
+
+Ipv6Address assign_taker(TakeoverPolicy policy, const Ipv6Address& home_address,
+                         const std::vector<PeerConfig>& survivors) {
+  const PeerConfig* best = &survivors.front();
+  if (policy == TakeoverPolicy::kPreference) {
+    for (const auto& s : survivors)
+      if (better_member(s, *best)) best = &s;
+    return best->address;
+  }
+  // HRW: the highest score wins; ties (astronomically rare) by address.
+  std::uint64_t best_score = hrw_score(home_address, best->address);
+  for (const auto& s : survivors) {
+    const auto sc = hrw_score(home_address, s.address);
+    if (sc > best_score || (sc == best_score && s.address > best->address)) {
+      best = &s;
+      best_score = sc;
+    }
+  }
+  return best->address;
+}
+
+bool claim_wins(const Claim& a, const Claim& b) {
+  if (a.ha == b.ha) return false;
+  if (a.epoch != b.epoch) return a.epoch > b.epoch;
+  if (a.sequence != b.sequence) return a.sequence.newer_than(b.sequence);
+  if (a.preference != b.preference) return a.preference > b.preference;
+  return a.ha > b.ha;
+}
+
+}  // namespace harp

@@ -1,0 +1,40 @@
+// Ownership rules of the redundancy group, as pure functions: who takes a
+// failed HA's MN (takeover assignment, protocol-notes §5.6.1 step 1 and
+// DESIGN.md §2: `preference` = best live survivor, ties to the highest
+// address; `spread` = rendezvous hashing (HRW) of the home address over the
+// live survivors), who wins when two HAs claim one MN after a partition heals
+// (split brain: highest ownership epoch, then the MN's newer sequence number,
+// then HA preference, then HA address), and the per-binding hash the
+// anti-entropy digest is built from. Every HA computes the same answer from
+// the same inputs, so survivors agree without exchanging messages.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "harp/group_config.h"
+#include "mip6/sequence_number.h"
+
+namespace harp {
+
+// 64-bit rendezvous score of (home address, HA address): splitmix64 over the
+// 32 octets, platform independent (docs/harp.md).
+std::uint64_t hrw_score(const Ipv6Address& home_address, const Ipv6Address& ha);
+
+// The survivor that takes `home_address`. `survivors` must be non-empty.
+Ipv6Address assign_taker(TakeoverPolicy policy, const Ipv6Address& home_address,
+                         const std::vector<PeerConfig>& survivors);
+
+// One HA's claim on an MN.
+struct Claim {
+  std::uint32_t epoch = 0;
+  mip6::SequenceNumber sequence;
+  std::int16_t preference = 0;
+  Ipv6Address ha;
+};
+
+// True when `a` beats `b` (split brain order, DESIGN.md §2). Claims by the
+// same HA never beat each other.
+bool claim_wins(const Claim& a, const Claim& b);
+
+}  // namespace harp

@@ -1,0 +1,236 @@
+#include "harp/replicator.h"
+
+#include <algorithm>
+
+#include "mip6/mh_codec.h"
+
+namespace harp {
+namespace {
+
+std::size_t encoded_size(const mip6::StateSynchronization& m, const mip6::HarpNumbers& n) {
+  std::vector<std::uint8_t> buf;
+  if (!encode_mobility_header(mip6::MobilityMessage(m), buf, n).ok())
+    return mip6::mh::kMaxLength + 1;
+  return buf.size();
+}
+
+}  // namespace
+
+std::vector<mip6::StateSynchronization> pack_sync_replies(
+    std::vector<mip6::BindingCacheInformation> records, std::uint8_t flags, std::uint8_t group_id,
+    const mip6::HarpNumbers& numbers) {
+  mip6::StateSynchronization base;
+  base.sync_type = mip6::SyncType::kReply;
+  base.flags = flags & static_cast<std::uint8_t>(~mip6::StateSynchronization::kLast);
+  base.group_id = group_id;
+  const std::size_t empty = encoded_size(base, numbers);
+  std::vector<mip6::StateSynchronization> out;
+  mip6::StateSynchronization cur = base;
+  std::size_t estimate = empty;
+  for (auto& r : records) {
+    // Cost of one BCI: its encoding alone, plus up to 7 octets of alignment.
+    mip6::StateSynchronization one = base;
+    one.options.binding_cache_information.push_back(r);
+    const std::size_t cost = encoded_size(one, numbers) - empty + 7;
+    if (!cur.options.binding_cache_information.empty() && estimate + cost > mip6::mh::kMaxLength) {
+      out.push_back(std::move(cur));
+      cur = base;
+      estimate = empty;
+    }
+    cur.options.binding_cache_information.push_back(std::move(r));
+    estimate += cost;
+  }
+  out.push_back(std::move(cur));
+  // The estimate is conservative; check the real encodings anyway (G5).
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    while (out[i].options.binding_cache_information.size() > 1 &&
+           encoded_size(out[i], numbers) > mip6::mh::kMaxLength) {
+      if (i + 1 == out.size()) out.push_back(base);
+      auto& v = out[i].options.binding_cache_information;
+      auto& next = out[i + 1].options.binding_cache_information;
+      next.insert(next.begin(), std::move(v.back()));
+      v.pop_back();
+    }
+  }
+  if ((flags & mip6::StateSynchronization::kFullDump) != 0)
+    out.back().flags |= mip6::StateSynchronization::kLast;
+  return out;
+}
+
+Replicator::Replicator(const GroupConfig& config) : config_(config) {}
+
+Clock::duration Replicator::backoff(unsigned tries) const {
+  // 1 s doubling to 32 s (§5.5, §5.9 HARP_SYNC_RETRANS).
+  auto d = config_.retransmit_initial;
+  for (unsigned i = 1; i < tries && d < config_.retransmit_max; ++i) d *= 2;
+  return std::min(d, config_.retransmit_max);
+}
+
+void Replicator::supersede(PeerState& ps, const Ipv6Address& hoa) {
+  for (auto it = ps.in_flight.begin(); it != ps.in_flight.end();) {
+    it->second.records.erase(hoa);
+    // An incremental message with nothing left needs no ack any more. Dump
+    // parts stay: their F/L flags still drive pruning at the receiver.
+    if (it->second.records.empty() &&
+        (it->second.flags & mip6::StateSynchronization::kFullDump) == 0)
+      it = ps.in_flight.erase(it);
+    else
+      ++it;
+  }
+}
+
+void Replicator::enqueue(const Ipv6Address& peer, const BindingRecord& r, bool deleted,
+                         Clock::time_point now) {
+  auto& ps = peers_[peer];
+  supersede(ps, r.home_address);
+  ps.pending[r.home_address] = Pending{r, deleted};
+  if (!ps.batch_due) ps.batch_due = now + config_.sync_delay;
+}
+
+void Replicator::request_full_dump(const Ipv6Address& peer, Clock::time_point now) {
+  auto& ps = peers_[peer];
+  ps.full_dump = true;
+  if (!ps.dump_due) ps.dump_due = now;
+}
+
+void Replicator::request_partial(const Ipv6Address& peer, const std::vector<BindingRecord>& records,
+                                 Clock::time_point now) {
+  for (const auto& r : records) enqueue(peer, r, false, now);
+}
+
+void Replicator::forget_peer(const Ipv6Address& peer) {
+  peers_.erase(peer);
+}
+
+bool Replicator::on_ack(const Ipv6Address& peer, std::uint16_t id, Clock::time_point now) {
+  auto pit = peers_.find(peer);
+  if (pit == peers_.end()) return false;
+  auto& ps = pit->second;
+  auto it = ps.in_flight.find(id);
+  if (it == ps.in_flight.end()) return false;
+  if (it->second.tries == 1) {
+    // Karn: only unambiguous samples; RFC 6298 §2 smoothing with alpha 1/8.
+    const auto sample = now - it->second.first_sent;
+    ps.srtt = ps.srtt ? (*ps.srtt * 7 + sample) / 8 : sample;
+  }
+  ps.in_flight.erase(it);
+  return true;
+}
+
+SendHarpMessage Replicator::to_message(const Ipv6Address& peer, std::uint16_t id,
+                                       const InFlight& f) const {
+  mip6::StateSynchronization m;
+  m.sync_type = mip6::SyncType::kReply;
+  m.flags = f.flags;
+  m.identifier = id;
+  m.group_id = config_.group_id;
+  for (const auto& [hoa, bci] : f.records) m.options.binding_cache_information.push_back(bci);
+  return SendHarpMessage{peer, config_.own_address, mip6::MobilityMessage(std::move(m))};
+}
+
+void Replicator::send(const Ipv6Address& peer, PeerState& ps,
+                      std::vector<mip6::BindingCacheInformation> bcis, std::uint8_t flags,
+                      Clock::time_point now, std::vector<SendHarpMessage>& out) {
+  for (auto& msg :
+       pack_sync_replies(std::move(bcis), flags | mip6::StateSynchronization::kAckRequested,
+                         config_.group_id, config_.numbers)) {
+    InFlight f;
+    f.flags = msg.flags;
+    for (auto& b : msg.options.binding_cache_information) f.records.emplace(b.home_address, b);
+    f.first_sent = now;
+    f.next_retransmit = now + backoff(1);
+    std::uint16_t id = ps.next_id++;
+    if (ps.next_id == 0) ps.next_id = 1;
+    msg.identifier = id;
+    ps.in_flight[id] = std::move(f);
+    out.push_back(
+        SendHarpMessage{peer, config_.own_address, mip6::MobilityMessage(std::move(msg))});
+  }
+}
+
+std::vector<SendHarpMessage> Replicator::poll(Clock::time_point now, const OwnRecords& own,
+                                              std::vector<Ipv6Address>* resynced) {
+  std::vector<SendHarpMessage> out;
+  for (auto& [peer, ps] : peers_) {
+    // Retransmissions first; give up after the retry limit (§5.5).
+    bool give_up = false;
+    for (auto& [id, f] : ps.in_flight) {
+      if (f.next_retransmit > now) continue;
+      if (f.tries > config_.sync_max_retries) {
+        give_up = true;
+        break;
+      }
+      ++f.tries;
+      ++ps.retransmissions;
+      f.next_retransmit = now + backoff(f.tries);
+      out.push_back(to_message(peer, id, f));
+    }
+    if (give_up) {
+      ps.in_flight.clear();
+      ps.pending.clear();
+      ps.batch_due.reset();
+      ps.full_dump = true;
+      ps.dump_due = now;
+      if (resynced != nullptr) resynced->push_back(peer);
+    }
+    if (ps.full_dump && ps.dump_due && *ps.dump_due <= now) {
+      // The dump supersedes everything queued or unacknowledged (F: replace).
+      ps.full_dump = false;
+      ps.dump_due.reset();
+      ps.pending.clear();
+      ps.batch_due.reset();
+      ps.in_flight.clear();
+      ++ps.full_dumps;
+      std::vector<mip6::BindingCacheInformation> bcis;
+      for (const auto& r : own()) bcis.push_back(to_bci(r, now));
+      send(peer, ps, std::move(bcis), mip6::StateSynchronization::kFullDump, now, out);
+    }
+    if (ps.batch_due && *ps.batch_due <= now) {
+      std::vector<mip6::BindingCacheInformation> bcis;
+      for (const auto& [hoa, p] : ps.pending) bcis.push_back(to_bci(p.record, now, p.deleted));
+      ps.pending.clear();
+      ps.batch_due.reset();
+      if (!bcis.empty()) send(peer, ps, std::move(bcis), 0, now, out);
+    }
+  }
+  return out;
+}
+
+std::optional<Clock::time_point> Replicator::next_expiry() const {
+  std::optional<Clock::time_point> best;
+  auto take = [&](std::optional<Clock::time_point> t) {
+    if (t && (!best || *t < *best)) best = t;
+  };
+  for (const auto& [peer, ps] : peers_) {
+    take(ps.batch_due);
+    take(ps.dump_due);
+    for (const auto& [id, f] : ps.in_flight) take(f.next_retransmit);
+  }
+  return best;
+}
+
+bool Replicator::idle(const Ipv6Address& peer) const {
+  auto it = peers_.find(peer);
+  if (it == peers_.end()) return true;
+  return it->second.pending.empty() && it->second.in_flight.empty() && !it->second.full_dump;
+}
+
+ReplicationView Replicator::view(const Ipv6Address& peer, Clock::time_point now) const {
+  ReplicationView v;
+  auto it = peers_.find(peer);
+  if (it == peers_.end()) return v;
+  const auto& ps = it->second;
+  v.unacked_messages = ps.in_flight.size();
+  v.pending_records = ps.pending.size();
+  for (const auto& [id, f] : ps.in_flight) {
+    v.unacked_records += f.records.size();
+    const auto age = now - f.first_sent;
+    if (!v.oldest_unacked_age || age > *v.oldest_unacked_age) v.oldest_unacked_age = age;
+  }
+  v.smoothed_rtt = ps.srtt;
+  v.retransmissions = ps.retransmissions;
+  v.full_dumps = ps.full_dumps;
+  return v;
+}
+
+}  // namespace harp

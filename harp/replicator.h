@@ -1,0 +1,104 @@
+// Replicator: the sending side of HARP state synchronisation (protocol-notes
+// §5.5, SY-01..SY-04). For each peer it folds binding changes (one pending
+// record per HoA) for HARP_SYNC_DELAY, then packs them as Binding Cache
+// Information options into SS-REP messages of at most 2048 octets with the A
+// flag, tracks each by its Identifier until the SS-ACK echoes it, and
+// retransmits with backoff (1 s doubling to 32 s). After HARP_SYNC_MAX_RETRIES
+// the peer gets a full dump instead (F on every part, L on the last). A
+// newer record for a HoA removes the older one from unacknowledged messages,
+// so a retransmission never moves a peer back in time. It also measures the
+// round trip from first-transmission acks (Karn's rule, RFC 6298 smoothing).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "harp/binding_record.h"
+#include "harp/group_config.h"
+#include "harp/harp_actions.h"
+
+namespace harp {
+
+// Packs BCIs into SS-REP messages of <= 2048 octets each (G5). `flags` go on
+// every message; with kFullDump the last one also gets kLast, and an empty
+// list still yields one (empty) message so the receiver can prune.
+std::vector<mip6::StateSynchronization> pack_sync_replies(
+    std::vector<mip6::BindingCacheInformation> records, std::uint8_t flags, std::uint8_t group_id,
+    const mip6::HarpNumbers& numbers);
+
+struct ReplicationView {
+  std::size_t unacked_messages = 0;
+  std::size_t unacked_records = 0;
+  std::size_t pending_records = 0;
+  std::optional<Clock::duration> oldest_unacked_age;
+  std::optional<Clock::duration> smoothed_rtt;
+  std::uint64_t retransmissions = 0;
+  std::uint64_t full_dumps = 0;
+};
+
+class Replicator {
+ public:
+  using OwnRecords = std::function<std::vector<BindingRecord>()>;
+
+  explicit Replicator(const GroupConfig& config);
+
+  void enqueue(const Ipv6Address& peer, const BindingRecord& r, bool deleted,
+               Clock::time_point now);
+  // Schedules a full dump of our own bindings (join, restart, SS-REQ, lag).
+  void request_full_dump(const Ipv6Address& peer, Clock::time_point now);
+  // Sends only the named HoAs (SS-REQ with IP Address options, SY-03).
+  void request_partial(const Ipv6Address& peer, const std::vector<BindingRecord>& records,
+                       Clock::time_point now);
+  // Peer failed or left: nothing more is sent to it until it is up again.
+  void forget_peer(const Ipv6Address& peer);
+  // SS-ACK received; false when the Identifier was not outstanding.
+  bool on_ack(const Ipv6Address& peer, std::uint16_t identifier, Clock::time_point now);
+
+  // Flushes due batches, full dumps and retransmissions. Peers that needed a
+  // full resync after too many retries are appended to `resynced`.
+  std::vector<SendHarpMessage> poll(Clock::time_point now, const OwnRecords& own,
+                                    std::vector<Ipv6Address>* resynced = nullptr);
+  std::optional<Clock::time_point> next_expiry() const;
+
+  // True when nothing is pending or unacknowledged towards `peer` (the
+  // anti-entropy digest is only meaningful then).
+  bool idle(const Ipv6Address& peer) const;
+  ReplicationView view(const Ipv6Address& peer, Clock::time_point now) const;
+
+ private:
+  struct Pending {
+    BindingRecord record;
+    bool deleted = false;
+  };
+  struct InFlight {
+    std::map<Ipv6Address, mip6::BindingCacheInformation> records;  // by HoA
+    std::uint8_t flags = 0;
+    Clock::time_point first_sent{};
+    Clock::time_point next_retransmit{};
+    unsigned tries = 1;
+  };
+  struct PeerState {
+    std::map<Ipv6Address, Pending> pending;
+    std::optional<Clock::time_point> batch_due;
+    bool full_dump = false;
+    std::optional<Clock::time_point> dump_due;
+    std::map<std::uint16_t, InFlight> in_flight;
+    std::uint16_t next_id = 1;
+    std::optional<Clock::duration> srtt;
+    std::uint64_t retransmissions = 0;
+    std::uint64_t full_dumps = 0;
+  };
+
+  void send(const Ipv6Address& peer, PeerState& ps, std::vector<mip6::BindingCacheInformation> bcis,
+            std::uint8_t flags, Clock::time_point now, std::vector<SendHarpMessage>& out);
+  SendHarpMessage to_message(const Ipv6Address& peer, std::uint16_t id, const InFlight& f) const;
+  Clock::duration backoff(unsigned tries) const;
+  void supersede(PeerState& ps, const Ipv6Address& home_address);
+
+  const GroupConfig& config_;
+  std::map<Ipv6Address, PeerState> peers_;
+};
+
+}  // namespace harp

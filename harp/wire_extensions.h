@@ -1,0 +1,58 @@
+// The daemon's own [D] additions to the HARP wire format (protocol-notes
+// §5.3), all carried in standard option containers so that generic decoders
+// (mh_codec, Wireshark) still parse the messages:
+//  - Hello "heard peers": MH IPv6 Address/Prefix options (type 34) with
+//    Option-Code kHeardPeerCode (200), prefix length 128, one per peer the
+//    sender currently hears (one-way partition visibility).
+//  - SS-REQ "wanted HoA": MH IPv6 Address/Prefix with Option-Code 1 (§5.3.2).
+//  - Ownership epoch of a binding: a Vendor Specific sub-option (type 19,
+//    RFC 5094) inside the BCI, Vendor ID 32473 (the IANA documentation
+//    enterprise number, RFC 5612), Sub-Type 1, Data = epoch, 32-bit big endian.
+//  - Owner digest for anti-entropy: a Vendor Specific option in the Hello,
+//    Vendor ID 32473, Sub-Type 2, Data = binding count (32 bit) then digest
+//    (64 bit), both big endian. See docs/harp.md for the digest function.
+//  - Drain marker in SWO-REQ: Vendor Specific, Vendor ID 32473, Sub-Type 3,
+//    no data: the receiver takes only the requester's MNs that the takeover
+//    rule assigns to it (without it: all of them, a plain switchover).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "mip6/address.h"
+#include "mip6/mobility_options.h"
+
+namespace harp::wire {
+
+inline constexpr std::uint8_t kWantedHoaCode = 1;    // SS-REQ (§5.3.2)
+inline constexpr std::uint8_t kHeardPeerCode = 200;  // Hello [D]
+inline constexpr std::uint32_t kVendorId = 32473;    // RFC 5612 documentation PEN
+inline constexpr std::uint8_t kSubTypeEpoch = 1;
+inline constexpr std::uint8_t kSubTypeDigest = 2;
+inline constexpr std::uint8_t kSubTypeDrain = 3;
+
+struct OwnerDigest {
+  std::uint32_t count = 0;
+  std::uint64_t digest = 0;
+  bool operator==(const OwnerDigest&) const = default;
+};
+
+void put_epoch(mip6::MobilityOptions& sub_options, std::uint32_t epoch);
+// Epoch of a BCI; 0 when absent (a peer that does not send one). A malformed
+// epoch sub-option (data not 4 octets) also reads as nullopt.
+std::optional<std::uint32_t> get_epoch(const mip6::MobilityOptions& sub_options);
+
+void put_digest(mip6::MobilityOptions& options, const OwnerDigest& d);
+std::optional<OwnerDigest> get_digest(const mip6::MobilityOptions& options);
+
+void put_drain_marker(mip6::MobilityOptions& options);
+bool has_drain_marker(const mip6::MobilityOptions& options);
+
+void put_heard_peers(mip6::MobilityOptions& options, const std::vector<mip6::Ipv6Address>& peers);
+std::vector<mip6::Ipv6Address> get_heard_peers(const mip6::MobilityOptions& options);
+
+void put_wanted_hoas(mip6::MobilityOptions& options, const std::vector<mip6::Ipv6Address>& hoas);
+std::vector<mip6::Ipv6Address> get_wanted_hoas(const mip6::MobilityOptions& options);
+
+}  // namespace harp::wire
