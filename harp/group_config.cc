@@ -30,6 +30,8 @@ std::string_view to_string(ConfigError e) {
       return "bad_switch_rate";
     case ConfigError::kBadHarpNumbers:
       return "bad_harp_numbers";
+    case ConfigError::kBadMaxSyncMessage:
+      return "bad_max_sync_message";
   }
   return "unknown";
 }
@@ -57,6 +59,8 @@ mip6::Status<ConfigError> validate_group_config(const GroupConfig& c) {
     return fail(ConfigError::kBadRetries);
   if (!(c.switch_rate_per_s > 0.0) || c.switch_burst == 0) return fail(ConfigError::kBadSwitchRate);
   if (!c.numbers.valid()) return fail(ConfigError::kBadHarpNumbers);
+  if (c.max_sync_message < 256 || c.max_sync_message > mip6::mh::kMaxLength)
+    return fail(ConfigError::kBadMaxSyncMessage);
   return mip6::Ok{};
 }
 

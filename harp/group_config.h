@@ -15,6 +15,7 @@
 #include "mip6/address.h"
 #include "mip6/clock.h"
 #include "mip6/harp_numbers.h"
+#include "mip6/mobility_messages.h"
 #include "mip6/result.h"
 
 namespace harp {
@@ -52,6 +53,9 @@ struct GroupConfig {
   Clock::duration sync_delay = 50ms;        // HARP_SYNC_DELAY batching window (0..100 ms)
   Clock::duration retransmit_initial = 1s;  // HARP_SYNC_RETRANS / HARP_SWITCH_RETRANS
   Clock::duration retransmit_max = 32s;
+  // Largest SS-REP Mobility Header (<= 2048, G5). The daemon lowers it to
+  // fit the link MTU once IPv6 and ESP are added (it does not fragment).
+  std::size_t max_sync_message = mip6::mh::kMaxLength;
   unsigned sync_max_retries = 5;            // HARP_SYNC_MAX_RETRIES, then full resync
   unsigned switch_max_tries = 5;            // HARP_SWITCH_MAX_RETRIES (G14)
   double switch_rate_per_s = 200.0;         // HA Switch pacing (token bucket rate)
@@ -78,6 +82,7 @@ enum class ConfigError : std::uint8_t {
   kBadRetries,               // sync/switch/control retries 0
   kBadSwitchRate,            // rate <= 0 or burst 0
   kBadHarpNumbers,
+  kBadMaxSyncMessage,  // below 256 or above 2048 octets
 };
 
 std::string_view to_string(ConfigError e);

@@ -18,7 +18,8 @@ std::size_t encoded_size(const mip6::StateSynchronization& m, const mip6::HarpNu
 
 std::vector<mip6::StateSynchronization> pack_sync_replies(
     std::vector<mip6::BindingCacheInformation> records, std::uint8_t flags, std::uint8_t group_id,
-    const mip6::HarpNumbers& numbers) {
+    const mip6::HarpNumbers& numbers, std::size_t max_size) {
+  max_size = std::min(max_size, mip6::mh::kMaxLength);
   mip6::StateSynchronization base;
   base.sync_type = mip6::SyncType::kReply;
   base.flags = flags & static_cast<std::uint8_t>(~mip6::StateSynchronization::kLast);
@@ -32,7 +33,7 @@ std::vector<mip6::StateSynchronization> pack_sync_replies(
     mip6::StateSynchronization one = base;
     one.options.binding_cache_information.push_back(r);
     const std::size_t cost = encoded_size(one, numbers) - empty + 7;
-    if (!cur.options.binding_cache_information.empty() && estimate + cost > mip6::mh::kMaxLength) {
+    if (!cur.options.binding_cache_information.empty() && estimate + cost > max_size) {
       out.push_back(std::move(cur));
       cur = base;
       estimate = empty;
@@ -44,7 +45,7 @@ std::vector<mip6::StateSynchronization> pack_sync_replies(
   // The estimate is conservative; check the real encodings anyway (G5).
   for (std::size_t i = 0; i < out.size(); ++i) {
     while (out[i].options.binding_cache_information.size() > 1 &&
-           encoded_size(out[i], numbers) > mip6::mh::kMaxLength) {
+           encoded_size(out[i], numbers) > max_size) {
       if (i + 1 == out.size()) out.push_back(base);
       auto& v = out[i].options.binding_cache_information;
       auto& next = out[i + 1].options.binding_cache_information;
@@ -133,7 +134,7 @@ void Replicator::send(const Ipv6Address& peer, PeerState& ps,
                       Clock::time_point now, std::vector<SendHarpMessage>& out) {
   for (auto& msg :
        pack_sync_replies(std::move(bcis), flags | mip6::StateSynchronization::kAckRequested,
-                         config_.group_id, config_.numbers)) {
+                         config_.group_id, config_.numbers, config_.max_sync_message)) {
     InFlight f;
     f.flags = msg.flags;
     for (auto& b : msg.options.binding_cache_information) f.records.emplace(b.home_address, b);

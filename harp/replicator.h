@@ -21,12 +21,14 @@
 
 namespace harp {
 
-// Packs BCIs into SS-REP messages of <= 2048 octets each (G5). `flags` go on
+// Packs BCIs into SS-REP messages of <= max_size octets each (at most 2048,
+// the MH ceiling, G5; the daemon passes less when the path MTU is smaller,
+// since the packet backend does not fragment). `flags` go on
 // every message; with kFullDump the last one also gets kLast, and an empty
 // list still yields one (empty) message so the receiver can prune.
 std::vector<mip6::StateSynchronization> pack_sync_replies(
     std::vector<mip6::BindingCacheInformation> records, std::uint8_t flags, std::uint8_t group_id,
-    const mip6::HarpNumbers& numbers);
+    const mip6::HarpNumbers& numbers, std::size_t max_size = mip6::mh::kMaxLength);
 
 struct ReplicationView {
   std::size_t unacked_messages = 0;

@@ -177,6 +177,8 @@ mip6::Status<std::string> Daemon::setup() {
   rx_ = std::make_unique<ReceivePath>(security_.sad, harp, metrics_);
   tx_ = std::make_unique<SendPath>(security_.sad, security_.spd, harp);
 
+  if (auto st = setup_harp(); !st) return st;
+
   // Admin socket.
   admin::AdminSocketOptions ao{config_.admin.socket_path, config_.admin.mode, config_.admin.group};
   auto admin = admin::AdminServer::open(io_, ao,
@@ -210,6 +212,10 @@ void Daemon::stop() {
 }
 
 void Daemon::shutdown() {
+  if (harp_ && packet_io_ && !left_group_) {
+    left_group_ = true;
+    apply_harp(harp_->leave(Clock::now()));  // Hello with HA Lifetime 0 (§5.4)
+  }
   if (packet_io_) packet_io_->stop();
   boost::system::error_code ec;
   timer_.cancel(ec);
@@ -298,13 +304,20 @@ void Daemon::tunnel_from_mobile_node(std::span<const std::uint8_t> outer) {
 
 void Daemon::on_inbound(const InboundMessage& m) {
   if (const auto* bu = std::get_if<mip6::BindingUpdate>(&m.mh.message)) {
-    mip6::BindingUpdateContext ctx;
-    ctx.source = m.source;
-    ctx.destination = m.destination;
-    ctx.home_address = m.home_address;
-    ctx.spi = m.spi;
-    ctx.sa_home_address = m.sa_home_address.value_or(mip6::Ipv6Address{});
-    apply(ha_->on_binding_update(*bu, ctx, Clock::now()));
+    on_binding_update(m, *bu);
+    rearm_timer();
+    return;
+  }
+  if (harp_ && (std::holds_alternative<mip6::HaHello>(m.mh.message) ||
+                std::holds_alternative<mip6::StateSynchronization>(m.mh.message) ||
+                std::holds_alternative<mip6::HaControl>(m.mh.message))) {
+    apply_harp(harp_->on_message(m.mh.message, m.source, Clock::now()));
+    rearm_timer();
+    return;
+  }
+  if (const auto* be = std::get_if<mip6::BindingError>(&m.mh.message); be && harp_) {
+    // RFC 5142 §5.3: status 2 from an MN means it does not implement the switch.
+    apply_harp(harp_->on_binding_error(m.effective_source(), be->status, Clock::now()));
     rearm_timer();
     return;
   }
@@ -359,6 +372,11 @@ void Daemon::send_neighbor_advertisements(const mip6::Ipv6Address& target) {
 }
 
 void Daemon::apply(const mip6::Actions& actions) {
+  apply_kernel_and_packets(actions);
+  harp_binding_events(actions);
+}
+
+void Daemon::apply_kernel_and_packets(const mip6::Actions& actions) {
   for (const auto& a : actions) {
     std::visit(
         [this](const auto& x) {
@@ -422,6 +440,8 @@ void Daemon::rearm_timer() {
   std::optional<Clock::time_point> next = ha_ ? ha_->next_expiry() : std::nullopt;
   if (!na_repeats_.empty() && (!next || na_repeats_.front().at < *next)) next = na_repeats_.front().at;
   if (auto l = security_.sad.next_lifetime_deadline(); l && (!next || *l < *next)) next = *l;
+  if (harp_)
+    if (auto h = harp_->next_expiry(); h && (!next || *h < *next)) next = *h;
   // Wake up at least once a minute even with nothing scheduled.
   const auto at = next.value_or(Clock::now() + std::chrono::minutes(1));
   timer_.expires_at(at);
@@ -434,6 +454,7 @@ void Daemon::rearm_timer() {
 void Daemon::on_timer() {
   const auto now = Clock::now();
   apply(ha_->on_timer(now));
+  if (harp_) apply_harp(harp_->on_timer(now));
   while (!na_repeats_.empty() && na_repeats_.front().at <= now) {
     auto r = na_repeats_.front();
     na_repeats_.pop_front();

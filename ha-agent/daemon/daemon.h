@@ -25,6 +25,7 @@
 #include "ha-agent/kernel/kernel_state.h"
 #include "ha-agent/log/log.h"
 #include "ha-agent/metrics/registry.h"
+#include "harp/harp_node.h"
 #include "mip6/home_agent.h"
 #include "mip6/icmpv6_nd.h"
 #include "mip6/result.h"
@@ -52,7 +53,13 @@ class Daemon {
   mip6::Status<std::string> setup();
   void on_packet(std::span<const std::uint8_t> packet, int ifindex);
   void on_inbound(const InboundMessage& m);
+  // HARP (daemon_harp.cc).
+  mip6::Status<std::string> setup_harp();
+  void on_binding_update(const InboundMessage& m, const mip6::BindingUpdate& bu);
+  void apply_harp(const harp::HarpActions& actions);
+  void harp_binding_events(const mip6::Actions& actions);
   void apply(const mip6::Actions& actions);
+  void apply_kernel_and_packets(const mip6::Actions& actions);
   void send(const Outbound& out, const char* what);
   void send_neighbor_advertisements(const mip6::Ipv6Address& target);
   // RFC 6275 §10.4.2 bidirectional tunnel, in user space.
@@ -76,6 +83,8 @@ class Daemon {
   metrics::Registry metrics_;
   SecuritySetup security_;
   std::optional<mip6::HomeAgent> ha_;
+  std::unique_ptr<harp::HarpNode> harp_;  // null without a `harp` section
+  bool harp_serving_ = true;              // SetServing from the group (drain)
   std::unique_ptr<io::PacketIo> packet_io_;
   std::optional<io::NftGuard> nft_guard_;
   kernel::KernelStatePtr kernel_;
@@ -105,6 +114,7 @@ class Daemon {
   Clock::time_point started_;
   std::string packet_backend_text_;
   bool stopping_ = false;
+  bool left_group_ = false;
 };
 
 }  // namespace ha_agent

@@ -131,6 +131,19 @@ mip6::Status<TxFailure> SendPath::build(const Outbound& o, std::vector<std::uint
   spec.source = o.source;
   spec.upper_protocol = mip6::ipproto::kEsp;
   spec.payload = esp_;
+  if (o.care_of_address && *o.care_of_address != o.final_destination && o.tunnel) {
+    spec.destination = o.final_destination;
+    if (auto st = mip6::build_ipv6_packet(spec, inner_); !st)
+      return mip6::fail(TxFailure{TxError::kFraming, mip6::to_string(st.error())});
+    mip6::Ipv6PacketSpec outer;
+    outer.source = o.source;
+    outer.destination = *o.care_of_address;
+    outer.upper_protocol = 41;  // IPv6-in-IPv6, RFC 2473
+    outer.payload = inner_;
+    if (auto st = mip6::build_ipv6_packet(outer, packet); !st)
+      return mip6::fail(TxFailure{TxError::kFraming, mip6::to_string(st.error())});
+    return mip6::Ok{};
+  }
   if (o.care_of_address && *o.care_of_address != o.final_destination) {
     spec.destination = *o.care_of_address;
     spec.type2_routing_home_address = o.final_destination;  // RFC 6275 §6.4

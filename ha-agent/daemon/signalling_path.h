@@ -99,6 +99,11 @@ struct Outbound {
   mip6::Ipv6Address source;
   mip6::Ipv6Address final_destination;
   std::optional<mip6::Ipv6Address> care_of_address;
+  // With a care-of address: false = Type 2 routing header (the BA, RFC 6275
+  // §6.4); true = IPv6-in-IPv6 from us to the care-of address around
+  // `IPv6(us -> HoA) / ESP / MH` (the HA-to-MN tunnel, protocol-notes G8;
+  // used for the Home Agent Switch, which may not carry an RH2, §6.1).
+  bool tunnel = false;
 };
 
 class SendPath {
@@ -114,7 +119,7 @@ class SendPath {
   crypto::SecurityAssociationDatabase& sad_;
   const crypto::SecurityPolicyDatabase& spd_;
   mip6::HarpNumbers harp_;
-  std::vector<std::uint8_t> mh_, esp_;
+  std::vector<std::uint8_t> mh_, esp_, inner_;
 };
 
 }  // namespace ha_agent

@@ -1,0 +1,99 @@
+// The daemon's side of the HARP redundancy group (DESIGN.md §2): it feeds the
+// harp::HarpNode with HARP messages, binding events and accepted BUs, and
+// turns its actions into ESP-protected packets (Hellos, State
+// Synchronization, HA Control to peers; RFC 5142 Home Agent Switch to MNs),
+// adopted or released bindings, and the serving role.
+#include <openssl/rand.h>
+
+#include <fstream>
+
+#include "ha-agent/daemon/daemon.h"
+#include "ha-agent/daemon/harp_setup.h"
+
+namespace ha_agent {
+
+mip6::Status<std::string> Daemon::setup_harp() {
+  if (!config_.harp) return mip6::Ok{};
+  if (auto st = add_peers(security_, config_, Clock::now()); !st) return mip6::fail(st.error());
+  std::uint16_t seq = 0;
+  // A restarted HA must not look like a replay of its own old Hellos.
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(&seq), sizeof seq) != 1) seq = 1;
+  unsigned mtu = 1500;
+  if (std::ifstream f("/sys/class/net/" + home_interface_ + "/mtu"); !(f >> mtu)) mtu = 1280;
+  auto node = harp::HarpNode::create(group_config_from(config_, seq, mtu), Clock::now());
+  if (!node) return mip6::fail("harp group: " + std::string(harp::to_string(node.error())));
+  harp_ = std::move(node).value();
+  HA_LOG(log_, kInfo) << "HARP group " << int(config_.harp->group_id) << ": "
+                      << config_.harp->peers.size() << " peer(s), hello "
+                      << config_.harp->hello_interval.count() << " ms, takeover "
+                      << conf::to_string(config_.harp->takeover);
+  return mip6::Ok{};
+}
+
+void Daemon::on_binding_update(const InboundMessage& m, const mip6::BindingUpdate& bu) {
+  const auto now = Clock::now();
+  const auto hoa = m.effective_source();
+  mip6::BindingUpdateContext ctx;
+  ctx.source = m.source;
+  ctx.destination = m.destination;
+  ctx.home_address = m.home_address;
+  ctx.spi = m.spi;
+  ctx.sa_home_address = m.sa_home_address.value_or(mip6::Ipv6Address{});
+  // An MN owned by a live peer gets BA 133 here (protocol-notes G13), except
+  // from the HA it was just switched to: the group decides, mip6 answers.
+  const bool serve = harp_serving_ && !(harp_ && harp_->should_refuse(hoa));
+  ha_->set_serving(serve);
+  auto actions = ha_->on_binding_update(bu, ctx, now);
+  ha_->set_serving(harp_serving_);
+  bool accepted = false;
+  for (const auto& a : actions)
+    if (const auto* ba = std::get_if<mip6::SendBindingAck>(&a); ba && ba->ba.status < 128)
+      accepted = true;
+  apply(actions);
+  if (harp_ && accepted) apply_harp(harp_->on_bu_accepted(hoa, now));
+}
+
+void Daemon::harp_binding_events(const mip6::Actions& actions) {
+  if (!harp_) return;
+  for (const auto& a : actions)
+    if (const auto* e = std::get_if<mip6::BindingEvent>(&a))
+      apply_harp(harp_->on_binding_event(*e, Clock::now()));
+}
+
+void Daemon::apply_harp(const harp::HarpActions& actions) {
+  for (const auto& a : actions) {
+    std::visit(
+        [this](const auto& x) {
+          using T = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<T, harp::SendHarpMessage>) {
+            send({&x.message, x.source, x.destination, std::nullopt},
+                 std::string(mip6::message_name(x.message)).c_str());
+          } else if constexpr (std::is_same_v<T, harp::SendHomeAgentSwitch>) {
+            mip6::MobilityMessage msg = x.has;
+            Outbound out{&msg, x.our_address, x.home_address, x.care_of_address};
+            out.tunnel = true;  // protocol-notes G8
+            send(out, "Home Agent Switch");
+          } else if constexpr (std::is_same_v<T, harp::AdoptBinding>) {
+            apply(ha_->adopt_binding(x.entry, Clock::now()));
+          } else if constexpr (std::is_same_v<T, harp::ReleaseBinding>) {
+            apply_kernel_and_packets(ha_->release_binding(x.home_address));
+          } else if constexpr (std::is_same_v<T, harp::SetServing>) {
+            harp_serving_ = x.serving;
+            ha_->set_serving(x.serving);
+            HA_LOG(log_, kNotice) << (x.serving ? "serving mobile nodes" : "not serving (standby)");
+          } else if constexpr (std::is_same_v<T, harp::HarpEvent>) {
+            HA_LOG(log_, kNotice) << "harp: " << harp::to_string(x.kind)
+                                  << (x.peer.is_unspecified() ? "" : " peer " + x.peer.to_string())
+                                  << (x.home_address.is_unspecified()
+                                          ? ""
+                                          : " mn " + x.home_address.to_string())
+                                  << (x.count ? " count " + std::to_string(x.count) : "")
+                                  << (x.count2 ? "/" + std::to_string(x.count2) : "")
+                                  << (x.detail.empty() ? "" : " (" + x.detail + ")");
+          }
+        },
+        a);
+  }
+}
+
+}  // namespace ha_agent
