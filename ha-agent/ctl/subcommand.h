@@ -26,5 +26,8 @@ int run_bindings(int argc, char** argv);
 int run_stats(int argc, char** argv);
 int run_metrics(int argc, char** argv);
 int run_log_level(int argc, char** argv);
+// harp_commands.cc: the redundancy group.
+int run_peers(int argc, char** argv);
+int run_events(int argc, char** argv);
 
 }  // namespace ha_agent::ctl

@@ -8,6 +8,8 @@ std::span<const Subcommand> subcommands() {
       {"bindings", "the binding cache (--home-address A for one)", run_bindings},
       {"stats", "counters: messages, drops by reason, errors", run_stats},
       {"metrics", "every counter and gauge in Prometheus text format", run_metrics},
+      {"peers", "HARP peers: state, last heard, round trip, bindings owned, replication lag", run_peers},
+      {"events", "HARP event stream after a snapshot of the current state (--follow)", run_events},
       {"log-level", "change the log level, of all channels or one (--channel)", run_log_level},
       {"decode", "decode a Mobility Header given in hex and print it as JSON", run_decode},
   };

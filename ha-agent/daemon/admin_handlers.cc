@@ -160,6 +160,58 @@ admin::Response Daemon::handle_admin(const admin::Request& req) {
       resp.mutable_log_level()->set_level(std::string(log::to_string(*sev)));
       break;
     }
+    case admin::Request::kPeers: {
+      auto* out = resp.mutable_peers();
+      if (!harp_) break;  // group_id 0: no group
+      const auto& g = harp_->config();
+      out->set_group_id(g.group_id);
+      out->set_own_address(g.own_address.to_string());
+      out->set_preference(g.preference);
+      out->set_serving(harp_serving_);
+      out->set_own_bindings(harp_->own_bindings());
+      auto ms = [](Clock::duration d) {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+      };
+      for (const auto& p : harp_->peers(now)) {
+        auto* x = out->add_peers();
+        x->set_address(p.address.to_string());
+        x->set_preference(p.preference);
+        x->set_state(std::string(harp::to_string(p.state)));
+        x->set_last_heard_ms_ago(p.last_heard ? ms(now - *p.last_heard) : -1);
+        x->set_i_hear(p.i_hear);
+        x->set_hears_me(p.hears_me);
+        x->set_round_trip_us(
+            p.round_trip ? std::chrono::duration_cast<std::chrono::microseconds>(*p.round_trip).count()
+                         : -1);
+        x->set_bindings_owned(p.bindings_owned);
+        x->set_unacked_records(p.replication.unacked_records);
+        x->set_pending_records(p.replication.pending_records);
+        x->set_oldest_unacked_ms(p.replication.oldest_unacked_age ? ms(*p.replication.oldest_unacked_age)
+                                                                   : -1);
+        x->set_retransmissions(p.replication.retransmissions);
+        x->set_full_dumps(p.replication.full_dumps);
+      }
+      break;
+    }
+    case admin::Request::kEvents: {
+      auto* out = resp.mutable_events();
+      if (!harp_) break;
+      const auto wall_now = std::chrono::system_clock::now();
+      for (const auto& e : harp_->events()) {
+        if (e.serial <= req.events().after_serial()) continue;
+        auto* x = out->add_events();
+        x->set_serial(e.serial);
+        const auto wall = wall_now - std::chrono::duration_cast<std::chrono::system_clock::duration>(now - e.at);
+        x->set_unix_ms(std::chrono::duration_cast<std::chrono::milliseconds>(wall.time_since_epoch()).count());
+        x->set_kind(std::string(harp::to_string(e.kind)));
+        if (!e.peer.is_unspecified()) x->set_peer(e.peer.to_string());
+        if (!e.home_address.is_unspecified()) x->set_home_address(e.home_address.to_string());
+        x->set_count(e.count);
+        x->set_count2(e.count2);
+        x->set_detail(e.detail);
+      }
+      break;
+    }
     case admin::Request::COMMAND_NOT_SET:
       resp.mutable_error()->set_code("bad_request");
       resp.mutable_error()->set_message("request names no command");

@@ -128,7 +128,15 @@ def main():
             fail(f"bindings lost: {N - len(b2 | b3)}")
         if b2 & b3:
             fail(f"{len(b2 & b3)} MNs served twice")
-        # Every MN actually re-registered (mn-emu followed a protected switch).
+        # ha-agentctl peers and events on a survivor show what happened.
+        peers = json.loads(sh(f"{ctl} peers --socket {socks[2]} --json").stdout)
+        states = {x["address"]: x.get("state") for x in peers.get("peers", [])}
+        if states.get("fd00:1::1") != "down" or states.get("fd00:1::3") != "up":
+            fail(f"peers on HA2: {states}")
+        ev = sh(f"{ctl} events --socket {socks[2]}").stdout
+        for kind in ("peer_down peer=fd00:1::1", "takeover_started peer=fd00:1::1", "takeover_finished"):
+            if kind not in ev:
+                fail(f"no '{kind}' in HA2's events:\n{ev}")
         time.sleep(1)
         # The killed HA restarts, resyncs, and stays standby (preemption off).
         with open(f"{work}/ha1.log", "a") as f:
@@ -141,6 +149,13 @@ def main():
             fail(f"restarted HA1 serves {len(b1)} MNs with preemption off")
         if len(b2 | b3) != N or b2 & b3:
             fail(f"after restart: HA2 {len(b2)}, HA3 {len(b3)}, overlap {len(b2 & b3)}")
+        # A graceful leave (SIGTERM) is seen at once by the others.
+        procs[3].send_signal(signal.SIGTERM)
+        procs[3].wait(timeout=20)
+        time.sleep(0.5)
+        ev = sh(f"{ctl} events --socket {socks[2]}").stdout
+        if "peer_down peer=fd00:1::3 (graceful_leave)" not in ev:
+            fail(f"no graceful leave of HA3 in HA2's events:\n{ev}")
         emu.send_signal(signal.SIGTERM)
         emu.wait(timeout=30)
         report = json.load(open(f"{work}/report.json"))
@@ -159,7 +174,7 @@ def main():
     if followed < N:
         fail(f"only {followed} switches followed for {N} MNs; report counters {report.get('counters')}")
     print(f"PASS: kill -9 of the serving HA: all {N} MNs re-registered with survivors after a protected "
-          f"Home Agent Switch, none lost, none served twice; the restarted HA stays standby")
+          f"Home Agent Switch, none lost, none served twice; the restarted HA stays standby; peers/events show it; a graceful leave is seen at once")
     shutil.rmtree(work)
 
 

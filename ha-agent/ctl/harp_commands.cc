@@ -1,0 +1,169 @@
+// ha-agentctl commands about the HARP redundancy group: `peers` (state, last
+// heard, round trip, bindings owned, replication lag of each peer) and
+// `events` (the ordered, timestamped stream: peer up/down, takeover
+// started/finished, MN moved, split brain resolved, ...; it starts with a
+// snapshot of the current peer states; --follow keeps polling).
+#include <boost/program_options.hpp>
+#include <google/protobuf/util/json_util.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <thread>
+
+#include "ha-agent/admin/admin_server.h"
+#include "ha-agent/ctl/subcommand.h"
+#include "ha-agent/ctl/table.h"
+
+namespace ha_agent::ctl {
+namespace po = boost::program_options;
+namespace {
+
+struct Options {
+  std::string socket = "/run/ha-agent/admin.sock";
+  bool json = false;
+  bool follow = false;
+};
+
+int parse(const char* name, int argc, char** argv, Options& o, bool with_follow) {
+  po::options_description opts(std::string("ha-agentctl ") + name + " [options]");
+  opts.add_options()("help,h", "this help")("socket,s", po::value(&o.socket)->default_value(o.socket),
+                                            "the daemon's admin socket")(
+      "json", po::bool_switch(&o.json), "one JSON object per line instead of a table");
+  if (with_follow)
+    opts.add_options()("follow,f", po::bool_switch(&o.follow), "keep printing new events (Ctrl-C ends)");
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(opts).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::fprintf(stderr, "ha-agentctl %s: %s\n", name, e.what());
+    return 1;
+  }
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return 0;
+  }
+  return -1;
+}
+
+int request(const char* name, const std::string& socket, const admin::Request& req,
+            admin::Response& out) {
+  auto r = admin::call(socket, req);
+  if (!r) {
+    std::fprintf(stderr, "ha-agentctl %s: %s\n", name, r.error().c_str());
+    return 3;
+  }
+  if (r->has_error()) {
+    std::fprintf(stderr, "ha-agentctl %s: %s: %s\n", name, r->error().code().c_str(),
+                 r->error().message().c_str());
+    return 2;
+  }
+  out = std::move(r).value();
+  return -1;
+}
+
+std::string json_line(const google::protobuf::Message& m) {
+  std::string s;
+  google::protobuf::util::JsonPrintOptions o;
+  o.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(m, &s, o);
+  return s;
+}
+
+std::string ms_text(std::int64_t ms) { return ms < 0 ? "-" : std::to_string(ms) + " ms"; }
+
+std::string time_text(std::int64_t unix_ms) {
+  std::time_t t = unix_ms / 1000;
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(unix_ms % 1000));
+  return out;
+}
+
+std::string event_line(const admin::Event& e) {
+  std::string s = time_text(e.unix_ms()) + " #" + std::to_string(e.serial()) + " " + e.kind();
+  if (!e.peer().empty()) s += " peer=" + e.peer();
+  if (!e.home_address().empty()) s += " mn=" + e.home_address();
+  if (e.count() || e.count2()) s += " count=" + std::to_string(e.count());
+  if (e.count2()) s += " other=" + std::to_string(e.count2());
+  if (!e.detail().empty()) s += " (" + e.detail() + ")";
+  return s;
+}
+
+}  // namespace
+
+int run_peers(int argc, char** argv) {
+  Options o;
+  if (int rc = parse("peers", argc, argv, o, false); rc >= 0) return rc;
+  admin::Request req;
+  req.mutable_peers();
+  admin::Response resp;
+  if (int rc = request("peers", o.socket, req, resp); rc >= 0) return rc;
+  const auto& p = resp.peers();
+  if (o.json) {
+    std::cout << json_line(p) << "\n";
+    return 0;
+  }
+  if (p.group_id() == 0) {
+    std::cout << "no HARP group configured\n";
+    return 0;
+  }
+  std::cout << "group " << p.group_id() << ", this HA " << p.own_address() << " (preference "
+            << p.preference() << ", " << (p.serving() ? "serving" : "not serving") << ", "
+            << p.own_bindings() << " own bindings)\n";
+  Table t({"PEER", "PREF", "STATE", "LAST HEARD", "I HEAR", "HEARS ME", "RTT", "BINDINGS OWNED",
+           "REPL LAG (unacked/pending, oldest)", "RETRANS", "FULL DUMPS"});
+  for (const auto& x : p.peers())
+    t.add({x.address(), std::to_string(x.preference()), x.state(), ms_text(x.last_heard_ms_ago()),
+           x.i_hear() ? "yes" : "no", x.hears_me() ? "yes" : "no",
+           x.round_trip_us() < 0 ? "-" : std::to_string(x.round_trip_us()) + " us",
+           std::to_string(x.bindings_owned()),
+           std::to_string(x.unacked_records()) + "/" + std::to_string(x.pending_records()) + ", " +
+               ms_text(x.oldest_unacked_ms()),
+           std::to_string(x.retransmissions()), std::to_string(x.full_dumps())});
+  std::cout << t.render(true);
+  return 0;
+}
+
+int run_events(int argc, char** argv) {
+  Options o;
+  if (int rc = parse("events", argc, argv, o, true); rc >= 0) return rc;
+  // Snapshot of the current state first.
+  admin::Request preq;
+  preq.mutable_peers();
+  admin::Response presp;
+  if (int rc = request("events", o.socket, preq, presp); rc >= 0) return rc;
+  const auto& p = presp.peers();
+  if (o.json) {
+    std::cout << "{\"snapshot\":" << json_line(p) << "}\n";
+  } else if (p.group_id() == 0) {
+    std::cout << "snapshot: no HARP group configured\n";
+  } else {
+    std::cout << "snapshot: this HA " << p.own_address() << " " << (p.serving() ? "serving" : "not serving")
+              << ", " << p.own_bindings() << " own bindings\n";
+    for (const auto& x : p.peers())
+      std::cout << "snapshot: peer " << x.address() << " " << x.state() << ", owns "
+                << x.bindings_owned() << " bindings\n";
+  }
+  std::uint64_t after = 0;
+  for (;;) {
+    admin::Request req;
+    req.mutable_events()->set_after_serial(after);
+    admin::Response resp;
+    if (int rc = request("events", o.socket, req, resp); rc >= 0) return rc;
+    for (const auto& e : resp.events().events()) {
+      std::cout << (o.json ? json_line(e) : event_line(e)) << "\n";
+      after = std::max(after, e.serial());
+    }
+    std::cout.flush();
+    if (!o.follow) return 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
+}  // namespace ha_agent::ctl
