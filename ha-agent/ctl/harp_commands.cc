@@ -166,4 +166,63 @@ int run_events(int argc, char** argv) {
   }
 }
 
+namespace {
+
+// Starts a switchover or drain and waits for its switchover_result event.
+int run_move(const char* name, int argc, char** argv, bool drain) {
+  Options o;
+  std::string to;
+  unsigned timeout_s = 60;
+  po::options_description opts(std::string("ha-agentctl ") + name + (drain ? "" : " --to HA") + " [options]");
+  opts.add_options()("help,h", "this help")("socket,s", po::value(&o.socket)->default_value(o.socket),
+                                            "the daemon's admin socket")(
+      "timeout", po::value(&timeout_s)->default_value(timeout_s), "seconds to wait for the outcome");
+  if (!drain) opts.add_options()("to", po::value(&to), "the peer HA that takes over this HA's MNs");
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(opts).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::fprintf(stderr, "ha-agentctl %s: %s\n", name, e.what());
+    return 1;
+  }
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return 0;
+  }
+  if (!drain && to.empty()) {
+    std::fprintf(stderr, "ha-agentctl %s: --to HA is required\n", name);
+    return 1;
+  }
+  admin::Request req;
+  if (drain) req.mutable_drain();
+  else req.mutable_switchover()->set_to(to);
+  admin::Response resp;
+  if (int rc = request(name, o.socket, req, resp); rc >= 0) return rc;
+  std::uint64_t after = resp.started().after_serial();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  while (std::chrono::steady_clock::now() < deadline) {
+    admin::Request ev;
+    ev.mutable_events()->set_after_serial(after);
+    admin::Response er;
+    if (int rc = request(name, o.socket, ev, er); rc >= 0) return rc;
+    for (const auto& e : er.events().events()) {
+      after = std::max(after, e.serial());
+      std::cout << event_line(e) << "\n";
+      if (e.kind() != "switchover_result") continue;
+      // A drain reports "accepted" per target, then "drained".
+      if (drain && e.detail() == "accepted") continue;
+      return e.detail() == (drain ? "drained" : "accepted") ? 0 : 2;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::fprintf(stderr, "ha-agentctl %s: no outcome within %u s\n", name, timeout_s);
+  return 2;
+}
+
+}  // namespace
+
+int run_switchover(int argc, char** argv) { return run_move("switchover", argc, argv, false); }
+int run_drain(int argc, char** argv) { return run_move("drain", argc, argv, true); }
+
 }  // namespace ha_agent::ctl

@@ -29,5 +29,7 @@ int run_log_level(int argc, char** argv);
 // harp_commands.cc: the redundancy group.
 int run_peers(int argc, char** argv);
 int run_events(int argc, char** argv);
+int run_switchover(int argc, char** argv);
+int run_drain(int argc, char** argv);
 
 }  // namespace ha_agent::ctl

@@ -212,6 +212,31 @@ admin::Response Daemon::handle_admin(const admin::Request& req) {
       }
       break;
     }
+    case admin::Request::kSwitchover:
+    case admin::Request::kDrain: {
+      if (!harp_) {
+        resp.mutable_error()->set_code("no_group");
+        resp.mutable_error()->set_message("no HARP group configured");
+        break;
+      }
+      const std::uint64_t last = harp_->events().empty() ? 0 : harp_->events().back().serial;
+      if (req.has_switchover()) {
+        auto to = mip6::Ipv6Address::parse(req.switchover().to());
+        if (!to) {
+          resp.mutable_error()->set_code("bad_address");
+          resp.mutable_error()->set_message("not an IPv6 address: " + req.switchover().to());
+          break;
+        }
+        HA_LOG(log_, kNotice) << "admin: switchover to " << to->to_string();
+        apply_harp(harp_->switchover(*to, now));
+      } else {
+        HA_LOG(log_, kNotice) << "admin: drain";
+        apply_harp(harp_->drain(now));
+      }
+      rearm_timer();
+      resp.mutable_started()->set_after_serial(last);
+      break;
+    }
     case admin::Request::COMMAND_NOT_SET:
       resp.mutable_error()->set_code("bad_request");
       resp.mutable_error()->set_message("request names no command");

@@ -439,7 +439,10 @@ void Daemon::rearm_timer() {
   if (stopping_) return;
   std::optional<Clock::time_point> next = ha_ ? ha_->next_expiry() : std::nullopt;
   if (!na_repeats_.empty() && (!next || na_repeats_.front().at < *next)) next = na_repeats_.front().at;
-  if (auto l = security_.sad.next_lifetime_deadline(); l && (!next || *l < *next)) next = *l;
+  // The SAD's deadline scan visits every SA: only pay for it when some SA has
+  // a lifetime (none can yet: the configuration has no SA lifetime fields).
+  if (sa_lifetimes_)
+    if (auto l = security_.sad.next_lifetime_deadline(); l && (!next || *l < *next)) next = *l;
   if (harp_)
     if (auto h = harp_->next_expiry(); h && (!next || *h < *next)) next = *h;
   // Wake up at least once a minute even with nothing scheduled.
@@ -464,7 +467,7 @@ void Daemon::on_timer() {
     if (--r.left > 0) na_repeats_.push_back({now + std::chrono::seconds(1), r.target, r.home_address, r.left});
   }
   std::vector<crypto::SadLifetimeEvent> events;
-  security_.sad.poll_lifetimes(now, events);
+  if (sa_lifetimes_) security_.sad.poll_lifetimes(now, events);
   for (const auto& e : events)
     HA_LOG(log_, kWarning) << "ESP SA spi " << e.spi << " lifetime event (soft="
                            << e.events.soft_expired << " hard=" << e.events.hard_expired << ")";

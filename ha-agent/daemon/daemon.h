@@ -115,6 +115,10 @@ class Daemon {
   std::string packet_backend_text_;
   bool stopping_ = false;
   bool left_group_ = false;
+  // True when some SA has a soft or hard lifetime. SA lifetimes are not in
+  // the configuration yet, so this stays false; the SAD's lifetime scan is
+  // O(number of SAs) and must not run after every packet (docs/PERFORMANCE.md).
+  bool sa_lifetimes_ = false;
 };
 
 }  // namespace ha_agent
