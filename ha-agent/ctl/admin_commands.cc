@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "ha-agent/admin/admin_server.h"
+#include "ha-agent/ctl/admin_client.h"
 #include "ha-agent/ctl/subcommand.h"
 #include "ha-agent/ctl/table.h"
 
@@ -21,50 +21,15 @@ namespace ha_agent::ctl {
 namespace po = boost::program_options;
 namespace {
 
-constexpr const char* kDefaultSocket = "/run/ha-agent/admin.sock";
+using Common = CommonOptions;
 
-struct Common {
-  std::string socket = kDefaultSocket;
-  bool json = false;
-};
-
-// Parses the common options plus `extra`; returns -1 to go on, else an exit code.
 int parse(const char* name, int argc, char** argv, Common& c, po::options_description extra,
           po::positional_options_description pos = {}) {
-  po::options_description opts(std::string("ha-agentctl ") + name + " [options]");
-  opts.add_options()("help,h", "this help")(
-      "socket,s", po::value(&c.socket)->default_value(kDefaultSocket), "the daemon's admin socket")(
-      "json", po::bool_switch(&c.json), "print JSON (protobuf JSON mapping) instead of a table");
-  opts.add(extra);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::fprintf(stderr, "ha-agentctl %s: %s\n", name, e.what());
-    return 1;
-  }
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return 0;
-  }
-  return -1;
+  return parse_options(name, argc, argv, c, extra, pos);
 }
 
-// Sends the request; prints errors; returns an exit code or -1 with `out` set.
 int call(const char* name, const Common& c, const admin::Request& req, admin::Response& out) {
-  auto r = admin::call(c.socket, req);
-  if (!r) {
-    std::fprintf(stderr, "ha-agentctl %s: %s\n", name, r.error().c_str());
-    return 3;
-  }
-  if (r->has_error()) {
-    std::fprintf(stderr, "ha-agentctl %s: %s: %s\n", name, r->error().code().c_str(),
-                 r->error().message().c_str());
-    return 2;
-  }
-  out = std::move(r).value();
-  return -1;
+  return call_daemon(name, c.socket, req, out);
 }
 
 int print_json(const google::protobuf::Message& m) {

@@ -12,7 +12,7 @@
 #include <iostream>
 #include <thread>
 
-#include "ha-agent/admin/admin_server.h"
+#include "ha-agent/ctl/admin_client.h"
 #include "ha-agent/ctl/subcommand.h"
 #include "ha-agent/ctl/table.h"
 
@@ -20,48 +20,20 @@ namespace ha_agent::ctl {
 namespace po = boost::program_options;
 namespace {
 
-struct Options {
-  std::string socket = "/run/ha-agent/admin.sock";
-  bool json = false;
+struct Options : CommonOptions {
   bool follow = false;
 };
 
 int parse(const char* name, int argc, char** argv, Options& o, bool with_follow) {
-  po::options_description opts(std::string("ha-agentctl ") + name + " [options]");
-  opts.add_options()("help,h", "this help")("socket,s", po::value(&o.socket)->default_value(o.socket),
-                                            "the daemon's admin socket")(
-      "json", po::bool_switch(&o.json), "one JSON object per line instead of a table");
+  po::options_description extra;
   if (with_follow)
-    opts.add_options()("follow,f", po::bool_switch(&o.follow), "keep printing new events (Ctrl-C ends)");
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(opts).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::fprintf(stderr, "ha-agentctl %s: %s\n", name, e.what());
-    return 1;
-  }
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return 0;
-  }
-  return -1;
+    extra.add_options()("follow,f", po::bool_switch(&o.follow), "keep printing new events (Ctrl-C ends)");
+  return parse_options(name, argc, argv, o, extra);
 }
 
 int request(const char* name, const std::string& socket, const admin::Request& req,
             admin::Response& out) {
-  auto r = admin::call(socket, req);
-  if (!r) {
-    std::fprintf(stderr, "ha-agentctl %s: %s\n", name, r.error().c_str());
-    return 3;
-  }
-  if (r->has_error()) {
-    std::fprintf(stderr, "ha-agentctl %s: %s: %s\n", name, r->error().code().c_str(),
-                 r->error().message().c_str());
-    return 2;
-  }
-  out = std::move(r).value();
-  return -1;
+  return call_daemon(name, socket, req, out);
 }
 
 std::string json_line(const google::protobuf::Message& m) {
@@ -173,23 +145,11 @@ int run_move(const char* name, int argc, char** argv, bool drain) {
   Options o;
   std::string to;
   unsigned timeout_s = 60;
-  po::options_description opts(std::string("ha-agentctl ") + name + (drain ? "" : " --to HA") + " [options]");
-  opts.add_options()("help,h", "this help")("socket,s", po::value(&o.socket)->default_value(o.socket),
-                                            "the daemon's admin socket")(
-      "timeout", po::value(&timeout_s)->default_value(timeout_s), "seconds to wait for the outcome");
-  if (!drain) opts.add_options()("to", po::value(&to), "the peer HA that takes over this HA's MNs");
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(opts).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::fprintf(stderr, "ha-agentctl %s: %s\n", name, e.what());
-    return 1;
-  }
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return 0;
-  }
+  po::options_description extra;
+  extra.add_options()("timeout", po::value(&timeout_s)->default_value(timeout_s),
+                      "seconds to wait for the outcome");
+  if (!drain) extra.add_options()("to", po::value(&to), "the peer HA that takes over this HA's MNs");
+  if (int rc = parse_options(name, argc, argv, o, extra, {}, false); rc >= 0) return rc;
   if (!drain && to.empty()) {
     std::fprintf(stderr, "ha-agentctl %s: --to HA is required\n", name);
     return 1;
