@@ -43,13 +43,15 @@ fi
 
 # One closing line over every stage. ctest's and the fuzz runner's own
 # summaries are "N% tests passed, F tests failed out of T" / "fuzz: P passed, F failed".
-passed=0; failed=0
+passed=0; failed=0; skipped=0
 for f in "$logs"/default.log "$logs"/asan.log; do
   [ -f "$f" ] || continue
   line=$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "$f" | tail -1 || true)
   [ -n "$line" ] || { echo "no ctest summary in $f" >&2; exit 1; }
   t=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$line"); fl=$(sed -E 's/.* ([0-9]+) tests? failed.*/\1/' <<<"$line")
-  passed=$((passed + t - fl)); failed=$((failed + fl))
+  # A skipped test (e.g. exit 77: no root for namespaces) is not a pass.
+  sk=$(grep -cE '^\s*[0-9]+ - .*\(Skipped\)$' "$f" || true)
+  passed=$((passed + t - fl - sk)); failed=$((failed + fl)); skipped=$((skipped + sk))
 done
 if [ -f "$logs/fuzz.log" ] && [ "${HA_TEST_SKIP_FUZZ:-0}" != 1 ]; then
   line=$(grep -E '^fuzz: [0-9]+ passed, [0-9]+ failed' "$logs/fuzz.log" | tail -1)
@@ -57,5 +59,5 @@ if [ -f "$logs/fuzz.log" ] && [ "${HA_TEST_SKIP_FUZZ:-0}" != 1 ]; then
   failed=$((failed + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")))
 fi
 echo
-echo "suite: $passed passed, $failed failed"
+echo "suite: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
