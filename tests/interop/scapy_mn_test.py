@@ -11,6 +11,8 @@ Usage: scapy_mn_test.py HA_AGENT_BINARY HA_AGENTCTL_BINARY
 import os, shutil, signal, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "netns"))
+from nslib import sh, fail, two_namespaces, delete_namespaces  # noqa: E402
 from scapy.all import IPv6, raw, conf as scapy_conf  # noqa: E402
 from scapy.layers.inet6 import (IPv6ExtHdrDestOpt, HAO, MIP6MH_BU, MIP6MH_BA,  # noqa: E402
                                 IPv6ExtHdrRouting)
@@ -25,36 +27,15 @@ MNS = [  # (home address, spi HA-in, spi HA-out, algorithm)
 ]
 
 
-def sh(cmd, check=True):
-    return subprocess.run(cmd, shell=True, check=check, capture_output=True, text=True)
-
-
-def fail(msg):
-    print("FAIL:", msg)
-    sys.exit(1)
-
-
 def setup_netns():
-    for ns in (NS_HA, NS_MN):
-        sh(f"ip netns add {ns}")
-        sh(f"ip netns exec {ns} sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0")
-        sh(f"ip -n {ns} link set lo up")
-    sh(f"ip link add eth0 netns {NS_HA} type veth peer name eth0 netns {NS_MN}")
-    sh(f"ip -n {NS_HA} addr add {HA}/64 dev eth0 nodad")
-    sh(f"ip -n {NS_MN} addr add {COA}/64 dev eth0 nodad")
-    for ns in (NS_HA, NS_MN):
-        sh(f"ip -n {ns} link set eth0 up")
-    sh(f"ip -n {NS_HA} -6 route add fd00:2::/64 dev eth0")
-    sh(f"ip -n {NS_MN} -6 route add fd00:1::/64 dev eth0")
+    two_namespaces(NS_HA, NS_MN, HA, COA)
     # The MN side kernel has no MIP6: keep it from answering the RH2 BA with ICMPv6 errors.
     sh(f"ip netns exec {NS_MN} nft add table ip6 t; ip netns exec {NS_MN} nft add chain ip6 t in "
        f"'{{ type filter hook input priority -300; }}'; ip netns exec {NS_MN} nft add rule ip6 t in meta l4proto 50 drop")
 
 
 def teardown_netns():
-    for ns in (NS_HA, NS_MN):
-        sh(f"ip netns pids {ns} | xargs -r kill -9", check=False)
-        sh(f"ip netns del {ns}", check=False)
+    delete_namespaces((NS_HA, NS_MN))
 
 
 def keys_for(alg):

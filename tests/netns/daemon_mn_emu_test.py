@@ -5,7 +5,10 @@ a replayed ESP packet, a malformed MH and a BU over another MN's SA get no BA,
 bump the right counters, and the daemon keeps serving.
 
 Usage: daemon_mn_emu_test.py BUILD_DIR   (needs root; exit 77 = skipped)"""
-import json, os, re, shutil, signal, subprocess, sys, tempfile, threading, time
+import json, os, re, shutil, signal, subprocess, sys, tempfile, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from nslib import sh, fail, two_namespaces, delete_namespaces  # noqa: E402
 
 N = int(os.environ.get("HA_TEST_MNS", "1000"))
 LIFETIME = 16  # s: every MN refreshes once within the run (at 85 %)
@@ -14,33 +17,12 @@ NS_HA, NS_MN = P + "-ha", P + "-mn"
 HA, COA = "fd00:1::1", "fd00:2::10"
 
 
-def sh(cmd, check=True):
-    return subprocess.run(cmd, shell=True, check=check, capture_output=True, text=True)
-
-
-def fail(msg):
-    print("FAIL:", msg)
-    sys.exit(1)
-
-
 def setup_netns():
-    for ns in (NS_HA, NS_MN):
-        sh(f"ip netns add {ns}")
-        sh(f"ip netns exec {ns} sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0")
-        sh(f"ip -n {ns} link set lo up")
-    sh(f"ip link add eth0 netns {NS_HA} type veth peer name eth0 netns {NS_MN}")
-    sh(f"ip -n {NS_HA} addr add {HA}/64 dev eth0 nodad")
-    sh(f"ip -n {NS_MN} addr add {COA}/64 dev eth0 nodad")
-    for ns in (NS_HA, NS_MN):
-        sh(f"ip -n {ns} link set eth0 up")
-    sh(f"ip -n {NS_HA} -6 route add fd00:2::/64 dev eth0")
-    sh(f"ip -n {NS_MN} -6 route add fd00:1::/64 dev eth0")
+    two_namespaces(NS_HA, NS_MN, HA, COA)
 
 
 def teardown_netns():
-    for ns in (NS_HA, NS_MN):
-        sh(f"ip netns pids {ns} 2>/dev/null | xargs -r kill -9", check=False)
-        sh(f"ip netns del {ns}", check=False)
+    delete_namespaces((NS_HA, NS_MN))
 
 
 def stats(ctl, sock):

@@ -8,19 +8,13 @@ twice; the killed HA restarts and (preemption off) stays standby.
 Usage: harp_failover_test.py BUILD_DIR   (needs root; exit 77 = skipped)"""
 import json, os, re, shutil, signal, subprocess, sys, tempfile, time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from nslib import sh, fail, add_namespace, delete_namespaces  # noqa: E402
+
 N = int(os.environ.get("HA_TEST_MNS", "1000"))
 HELLO_MS = 100
 P = "haf%d" % os.getpid()
 HAS = 3
-
-
-def sh(cmd, check=True):
-    return subprocess.run(cmd, shell=True, check=check, capture_output=True, text=True)
-
-
-def fail(msg):
-    print("FAIL:", msg)
-    sys.exit(1)
 
 
 def ns(name):
@@ -28,10 +22,7 @@ def ns(name):
 
 
 def setup():
-    def mk(n):
-        sh(f"ip netns add {ns(n)}")
-        sh(f"ip netns exec {ns(n)} sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0")
-        sh(f"ip -n {ns(n)} link set lo up")
+    mk = lambda n: add_namespace(ns(n))  # noqa: E731
     mk("rt")
     sh(f"ip netns exec {ns('rt')} sysctl -qw net.ipv6.conf.all.forwarding=1")
     sh(f"ip -n {ns('rt')} link add br-home type bridge")
@@ -54,9 +45,7 @@ def setup():
 
 
 def teardown():
-    for n in ["rt", "mn"] + [f"ha{i}" for i in range(1, HAS + 1)]:
-        sh(f"ip netns pids {ns(n)} 2>/dev/null | xargs -r kill -9", check=False)
-        sh(f"ip netns del {ns(n)}", check=False)
+    delete_namespaces([ns(n) for n in ["rt", "mn"] + [f"ha{i}" for i in range(1, HAS + 1)]])
 
 
 def bindings(ctl, sock):
