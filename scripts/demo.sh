@@ -73,7 +73,8 @@ for _ in $(seq 100); do
 done
 echo
 echo "\$ ha-agentctl bindings   (first 8 of ${n:-0})"
-$ctl bindings --socket "$sock" | head -9
+$ctl bindings --socket "$sock" > "$work/bindings.txt"   # not piped into head: no SIGPIPE under pipefail
+head -9 "$work/bindings.txt"
 echo
 echo "\$ ha-agentctl stats"
 $ctl stats --socket "$sock"
