@@ -61,29 +61,41 @@ class SignallingPathTest : public ::testing::Test {
     mn2_out = make_sa(0x1002, SaDirection::kOutbound, 3, selector(kHoa2, kHa, std::nullopt));
   }
 
-  // IPv6 / DestOpt(HAO) / ESP / MH, as an MN sends its BU (RFC 3776).
+  // IPv6(CoA -> HA) / DestOpt(HAO) / upper, as an MN sends it (RFC 3776).
+  static std::vector<std::uint8_t> frame(std::span<const std::uint8_t> upper, std::uint8_t protocol,
+                                         const mip6::Ipv6Address& hoa) {
+    mip6::Ipv6PacketSpec spec;
+    spec.source = kCoa;
+    spec.destination = kHa;
+    spec.home_address = hoa;
+    spec.upper_protocol = protocol;
+    spec.payload = upper;
+    std::vector<std::uint8_t> pkt;
+    EXPECT_TRUE(mip6::build_ipv6_packet(spec, pkt));
+    return pkt;
+  }
+
+  // The same with `mh` protected by `sa`: IPv6 / DestOpt(HAO) / ESP / MH.
+  static std::vector<std::uint8_t> protected_packet(crypto::EspSa& sa,
+                                                    std::span<const std::uint8_t> mh,
+                                                    const mip6::Ipv6Address& hoa) {
+    std::vector<std::uint8_t> esp(sa.protected_size(mh.size()));
+    auto sealed = sa.protect(mh, 135, esp, {});
+    EXPECT_TRUE(sealed);
+    esp.resize(sealed ? sealed->size : 0);
+    return frame(esp, 50, hoa);
+  }
+
+  // A home-registration BU with its checksum over (hoa, HA), protected by `sa`.
   std::vector<std::uint8_t> bu_packet(crypto::EspSa& sa, const mip6::Ipv6Address& hoa,
-                                      std::uint16_t seq, std::vector<std::uint8_t>* mh_out = nullptr) {
+                                      std::uint16_t seq) {
     mip6::BindingUpdate bu;
     bu.sequence = mip6::SequenceNumber(seq);
     bu.flags = mip6::BindingUpdate::kAck | mip6::BindingUpdate::kHomeRegistration;
     bu.lifetime = 75;
     std::vector<std::uint8_t> mh;
     EXPECT_TRUE(mip6::encode_mobility_header(mip6::MobilityMessage(bu), hoa, kHa, mh));
-    if (mh_out) *mh_out = mh;
-    std::vector<std::uint8_t> esp(sa.protected_size(mh.size()));
-    auto sealed = sa.protect(mh, 135, esp, {});
-    EXPECT_TRUE(sealed);
-    esp.resize(sealed->size);
-    mip6::Ipv6PacketSpec spec;
-    spec.source = kCoa;
-    spec.destination = kHa;
-    spec.home_address = hoa;
-    spec.upper_protocol = 50;
-    spec.payload = esp;
-    std::vector<std::uint8_t> pkt;
-    EXPECT_TRUE(mip6::build_ipv6_packet(spec, pkt));
-    return pkt;
+    return protected_packet(sa, mh, hoa);
   }
 
   std::uint64_t dropped(const std::string& reason, const std::string& detail = "") {
@@ -158,14 +170,7 @@ TEST_F(SignallingPathTest, UnprotectedAndMalformedAreDroppedByName) {
   std::vector<std::uint8_t> mh;
   mip6::BindingUpdate bu;
   ASSERT_TRUE(mip6::encode_mobility_header(mip6::MobilityMessage(bu), kHoa1, kHa, mh));
-  mip6::Ipv6PacketSpec spec;
-  spec.source = kCoa;
-  spec.destination = kHa;
-  spec.home_address = kHoa1;
-  spec.upper_protocol = 135;
-  spec.payload = mh;
-  std::vector<std::uint8_t> plain;
-  ASSERT_TRUE(mip6::build_ipv6_packet(spec, plain));
+  const auto plain = frame(mh, 135, kHoa1);
   auto r = rx.process(plain, 0, {});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().reason, RxDrop::kUnprotected);
@@ -179,14 +184,7 @@ TEST_F(SignallingPathTest, UnprotectedAndMalformedAreDroppedByName) {
   std::vector<std::uint8_t> mh2;
   ASSERT_TRUE(mip6::encode_mobility_header(mip6::MobilityMessage(bu), kHoa1, kHa, mh2));
   mh2[1] = 5;  // Header Len beyond the data
-  std::vector<std::uint8_t> esp(mn1_out->protected_size(mh2.size()));
-  auto sealed = mn1_out->protect(mh2, 135, esp, {});
-  ASSERT_TRUE(sealed);
-  esp.resize(sealed->size);
-  spec.upper_protocol = 50;
-  spec.payload = esp;
-  std::vector<std::uint8_t> pkt;
-  ASSERT_TRUE(mip6::build_ipv6_packet(spec, pkt));
+  const auto pkt = protected_packet(*mn1_out, mh2, kHoa1);
   auto m = rx.process(pkt, 0, {});
   ASSERT_FALSE(m);
   EXPECT_EQ(m.error().reason, RxDrop::kMhMalformed);
@@ -199,18 +197,7 @@ TEST_F(SignallingPathTest, BadChecksumIsDropped) {
   std::vector<std::uint8_t> mh;
   // Checksum computed over the care-of address instead of the HoA.
   ASSERT_TRUE(mip6::encode_mobility_header(mip6::MobilityMessage(bu), kCoa, kHa, mh));
-  std::vector<std::uint8_t> esp(mn1_out->protected_size(mh.size()));
-  auto sealed = mn1_out->protect(mh, 135, esp, {});
-  ASSERT_TRUE(sealed);
-  esp.resize(sealed->size);
-  mip6::Ipv6PacketSpec spec;
-  spec.source = kCoa;
-  spec.destination = kHa;
-  spec.home_address = kHoa1;
-  spec.upper_protocol = 50;
-  spec.payload = esp;
-  std::vector<std::uint8_t> pkt;
-  ASSERT_TRUE(mip6::build_ipv6_packet(spec, pkt));
+  const auto pkt = protected_packet(*mn1_out, mh, kHoa1);
   auto r = rx.process(pkt, 0, {});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().reason, RxDrop::kBadChecksum);
