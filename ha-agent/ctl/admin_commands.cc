@@ -16,6 +16,7 @@
 #include "ha-agent/ctl/admin_client.h"
 #include "ha-agent/ctl/subcommand.h"
 #include "ha-agent/ctl/table.h"
+#include "ha-agent/metrics/registry.h"
 
 namespace ha_agent::ctl {
 namespace po = boost::program_options;
@@ -133,29 +134,17 @@ int run_metrics(int argc, char** argv) {
   req.mutable_stats();
   admin::Response resp;
   if (int rc = call("metrics", c, req, resp); rc >= 0) return rc;
-  // Prometheus text exposition format 0.0.4.
-  std::string last;
+  // Prometheus text exposition format 0.0.4, rendered by the daemon's own
+  // metrics registry from the counters it reported.
+  metrics::Registry reg;
   for (const auto& m : resp.stats().counters()) {
-    if (m.name() != last) {
-      std::cout << "# HELP " << m.name() << " " << m.help() << "\n# TYPE " << m.name()
-                << (m.gauge() ? " gauge\n" : " counter\n");
-      last = m.name();
-    }
     std::map<std::string, std::string> sorted(m.labels().begin(), m.labels().end());
-    std::cout << m.name();
-    if (!sorted.empty()) {
-      std::cout << "{";
-      bool first = true;
-      for (const auto& [k, v] : sorted) {
-        std::string esc;
-        for (char ch : v) esc += (ch == '"' || ch == '\\') ? std::string("\\") + ch : std::string(1, ch);
-        std::cout << (first ? "" : ",") << k << "=\"" << esc << "\"";
-        first = false;
-      }
-      std::cout << "}";
-    }
-    std::cout << " " << m.value() << "\n";
+    metrics::Labels labels(sorted.begin(), sorted.end());
+    (m.gauge() ? reg.gauge(m.name(), std::move(labels), m.help())
+               : reg.counter(m.name(), std::move(labels), m.help()))
+        .set(m.value());
   }
+  std::cout << reg.prometheus_text();
   return 0;
 }
 

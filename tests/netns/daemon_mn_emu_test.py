@@ -132,6 +132,11 @@ def main():
         if emu.returncode != 0:
             fail(f"mn-emu exit {emu.returncode}: " + open(f"{work}/mn.log").read()[-2000:])
         final = stats(ctl, sock)
+        prom = sh(f"{ctl} metrics --socket {sock}").stdout
+        for line in ("# TYPE ha_agent_bu_accepted_total counter", f'ha_agent_bu_accepted_total{{kind="new"}} {N}',
+                     "# TYPE ha_agent_bindings gauge"):
+            if line not in prom:
+                fail(f"'{line}' not in ha-agentctl metrics:\n{prom[:2000]}")
         left = len(bindings(ctl, sock))
         report = json.load(open(f"{work}/report.json"))
     finally:
