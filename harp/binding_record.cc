@@ -13,6 +13,9 @@ BindingRecord record_from_entry(const mip6::BindingCacheEntry& e) {
   r.flags = e.flags;
   r.sequence = e.last_sequence;
   r.epoch = e.ownership_epoch;
+  // An adopted entry accepts any sequence until the MN's first BU arrives
+  // (protocol-notes §5.6.1 step 4): until then the claim is unconfirmed.
+  r.confirmed = !e.accept_any_sequence;
   r.expires_at = e.expires_at;
   return r;
 }
@@ -32,6 +35,7 @@ mip6::BindingCacheInformation to_bci(const BindingRecord& r, mip6::Clock::time_p
   }
   b.sub_options = r.sub_options;
   wire::put_epoch(b.sub_options, r.epoch);
+  if (!r.confirmed) wire::put_unconfirmed_marker(b.sub_options);
   return b;
 }
 
@@ -45,10 +49,12 @@ std::optional<BindingRecord> record_from_bci(const mip6::BindingCacheInformation
   r.flags = b.flags;
   r.sequence = b.sequence;
   r.epoch = *epoch;
+  r.confirmed = !wire::has_unconfirmed_marker(b.sub_options);
   r.expires_at = now + std::chrono::seconds(std::uint32_t{b.lifetime} * 4);
   r.sub_options = b.sub_options;
   std::erase_if(r.sub_options.vendor_specific, [](const mip6::VendorSpecific& v) {
-    return v.vendor_id == wire::kVendorId && v.sub_type == wire::kSubTypeEpoch;
+    return v.vendor_id == wire::kVendorId &&
+           (v.sub_type == wire::kSubTypeEpoch || v.sub_type == wire::kSubTypeUnconfirmed);
   });
   return r;
 }
@@ -80,6 +86,7 @@ std::uint64_t record_hash(const BindingRecord& r) {
   extra[2] = static_cast<std::uint8_t>(r.sequence.value() >> 8);
   extra[3] = static_cast<std::uint8_t>(r.sequence.value());
   for (int i = 0; i < 4; ++i) extra[4 + i] = static_cast<std::uint8_t>(r.epoch >> (24 - 8 * i));
+  extra[8] = r.confirmed ? 0 : 1;
   return hrw_score(r.home_address, r.care_of_address) ^
          (hrw_score(mip6::Ipv6Address(extra), r.home_address) * 3);
 }

@@ -3,7 +3,9 @@
 // Binding Cache Information option, protocol-notes §5.3.3), with conversions
 // to and from the BCI (remaining lifetime in 4-s units at send time, rounded
 // down; the receiver re-bases on its own clock, gap G6) and the hash the
-// anti-entropy digest XORs together (docs/harp.md).
+// anti-entropy digest XORs together (docs/harp.md). An own binding is
+// "confirmed" unless the HomeAgent entry still waits for the MN's first BU
+// after a takeover (accept_any_sequence).
 #pragma once
 
 #include <cstdint>
@@ -21,8 +23,11 @@ struct BindingRecord {
   std::uint16_t flags = 0;
   mip6::SequenceNumber sequence;
   std::uint32_t epoch = 0;
+  // False while the owner holds it from a takeover only: the MN has not sent
+  // it a BU yet (no BU accepted since adopt_binding). Split brain, B3.
+  bool confirmed = true;
   mip6::Clock::time_point expires_at{};
-  mip6::MobilityOptions sub_options;  // without our epoch sub-option
+  mip6::MobilityOptions sub_options;  // without our epoch / unconfirmed sub-options
 };
 
 BindingRecord record_from_entry(const mip6::BindingCacheEntry& e);
@@ -38,7 +43,8 @@ mip6::BindingCacheEntry entry_from_record(const BindingRecord& r,
                                           const mip6::Ipv6Address& our_address,
                                           mip6::Clock::time_point now);
 
-// Order-independent digest input: hash of (HoA, CoA, flags, sequence, epoch).
+// Order-independent digest input: hash of (HoA, CoA, flags, sequence, epoch,
+// confirmed).
 std::uint64_t record_hash(const BindingRecord& r);
 
 }  // namespace harp

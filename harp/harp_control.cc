@@ -56,7 +56,8 @@ HarpActions HarpNode::drain(Clock::time_point now) {
     emit(out, now, EventKind::kSwitchoverResult, {}, {}, 0, 0, "in_progress");
     return out;
   }
-  auto survivors = table_.live_members();
+  // Drained or switched-over peers (no A flag) take nothing.
+  auto survivors = table_.takeover_candidates(false);
   std::erase_if(survivors, [&](const PeerConfig& m) { return m.address == config_.own_address; });
   if (survivors.empty()) {
     emit(out, now, EventKind::kSwitchoverResult, {}, {}, 0, 0, "no_live_peer");
@@ -130,7 +131,7 @@ void HarpNode::on_control(const mip6::HaControl& c, const Ipv6Address& from, Clo
         // Switchover: all the requester's MNs come here. Drain: only those
         // the takeover rule assigns to us among the other live members.
         const bool drain = wire::has_drain_marker(c.options);
-        auto others = table_.live_members();
+        auto others = table_.takeover_candidates(serving_);
         std::erase_if(others, [&](const PeerConfig& m) { return m.address == from; });
         std::uint32_t n = 0;
         for (const auto& r : shadows_.of_owner(from)) {

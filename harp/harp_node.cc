@@ -117,7 +117,10 @@ void HarpNode::on_hello(const mip6::HaHello& h, const Ipv6Address& from, Clock::
     // A joining or returning peer gets our full dump (§5.5); if we are the
     // new one (first contact), we also ask for its bindings (SS-REQ).
     replicator_.request_full_dump(from, now);
-    if (first_contact) send_sync_request(from, out);
+    // We start with no state: at first contact ask for its bindings and for
+    // ours back (restore, B1); a peer that still owes us the restore is
+    // asked again when it returns.
+    if (first_contact || restore_wait_.count(from) != 0) request_restore(from, now, out);
     digest_mismatches_.erase(from);
   }
   if (r.reply_requested && !left_) {
@@ -206,6 +209,7 @@ HarpActions HarpNode::on_timer(Clock::time_point now) {
   }
   for (const auto& f : finished) switch_finished(f, now, out);
   control_timer(now, out);
+  restore_timer(now, out);
   return out;
 }
 
@@ -226,6 +230,7 @@ std::optional<Clock::time_point> HarpNode::next_expiry() const {
         if (!ct.answered) take(ct.next_at);
   }
   for (const auto& [p, at] : control_.swb_next) take(at);
+  for (const auto& [p, w] : restore_wait_) take(w.next_request);
   return best;
 }
 

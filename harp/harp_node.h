@@ -62,6 +62,10 @@ struct HarpCounters {
   std::uint64_t bindings_adopted = 0;
   std::uint64_t switch_sent = 0;
   std::uint64_t shadows_expired = 0;
+  std::uint64_t restore_requests = 0;       // we (re)started: asked a peer for our bindings
+  std::uint64_t restores_served = 0;        // a restarted peer got its bindings back from us
+  std::uint64_t bindings_restored = 0;      // own bindings adopted back from peers' shadows
+  std::uint64_t restore_prune_skipped = 0;  // dump of a peer still restoring: merged, not pruned
 };
 
 // Operator-visible state of `switchover`, `drain` and switch-back.
@@ -111,6 +115,8 @@ class HarpNode {
   std::size_t own_bindings() const { return own_.size(); }
   const BindingRecord* own_binding(const Ipv6Address& hoa) const;
   wire::OwnerDigest own_digest() const { return own_digest_; }
+  // True while we wait for `peer` to return our bindings after a start.
+  bool restoring_from(const Ipv6Address& peer) const { return restore_wait_.count(peer) != 0; }
   bool serving() const { return serving_; }
 
  private:
@@ -128,13 +134,24 @@ class HarpNode {
   // Replication and split brain (harp_sync.cc).
   void on_sync(const mip6::StateSynchronization& s, const Ipv6Address& from, Clock::time_point now,
                HarpActions& out);
+  void apply_sync_records(const mip6::StateSynchronization& s, const Ipv6Address& from,
+                          Clock::time_point now, HarpActions& out);
   void apply_record(const Ipv6Address& from, const BindingRecord& r, bool deleted,
                     Clock::time_point now, HarpActions& out);
   void replicate(const BindingRecord& r, bool deleted, Clock::time_point now);
   void put_own(const BindingRecord& r);
   void erase_own(const Ipv6Address& hoa);
   std::vector<BindingRecord> own_records() const;
-  void send_sync_request(const Ipv6Address& peer, HarpActions& out);
+  void send_sync_request(const Ipv6Address& peer, HarpActions& out, bool restore = false);
+  std::int16_t preference_of(const Ipv6Address& a) const;
+
+  // Restart recovery, B1 (harp_restore.cc).
+  void request_restore(const Ipv6Address& peer, Clock::time_point now, HarpActions& out);
+  void restore_timer(Clock::time_point now, HarpActions& out);
+  void serve_restore(const Ipv6Address& peer, Clock::time_point now);
+  void on_restore_reply(const mip6::StateSynchronization& s, const Ipv6Address& from,
+                        Clock::time_point now, HarpActions& out);
+  bool restore_record(const BindingRecord& r, Clock::time_point now, HarpActions& out);
 
   // Takeover and HA Switch (harp_takeover.cc).
   void take_over(const Ipv6Address& failed, Clock::time_point now, HarpActions& out);
@@ -175,6 +192,14 @@ class HarpNode {
   std::map<Ipv6Address, Ipv6Address> taken_from_;  // HoA -> HA we took it over from
   std::map<Ipv6Address, std::set<Ipv6Address>> dump_keep_;  // F parts seen per owner
   std::map<Ipv6Address, unsigned> digest_mismatches_;
+  // Peers we still wait for to return our own bindings (we started empty).
+  struct RestoreWait {
+    Clock::time_point next_request{};
+    Clock::duration backoff{};
+    std::uint32_t restored = 0;  // bindings adopted back so far
+  };
+  std::map<Ipv6Address, RestoreWait> restore_wait_;
+  std::map<Ipv6Address, BindingRecord> adopting_;  // restored records being adopted
   struct Tally {
     std::uint32_t total = 0, moved = 0, not_moved = 0;
   };

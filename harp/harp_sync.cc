@@ -37,10 +37,17 @@ void HarpNode::replicate(const BindingRecord& r, bool deleted, Clock::time_point
     if (p.state == PeerState::kUp) replicator_.enqueue(p.address, r, deleted, now);
 }
 
-void HarpNode::send_sync_request(const Ipv6Address& peer, HarpActions& out) {
+std::int16_t HarpNode::preference_of(const Ipv6Address& a) const {
+  if (a == config_.own_address) return config_.preference;
+  const Peer* p = table_.find(a);
+  return p != nullptr ? p->preference : 0;
+}
+
+void HarpNode::send_sync_request(const Ipv6Address& peer, HarpActions& out, bool restore) {
   mip6::StateSynchronization req;
   req.sync_type = mip6::SyncType::kRequest;
   req.group_id = config_.group_id;
+  if (restore) wire::put_restore_marker(req.options);
   push_action(out,
               SendHarpMessage{peer, config_.own_address, mip6::MobilityMessage(std::move(req))});
   ++counters_.sync_sent;
@@ -63,11 +70,22 @@ HarpActions HarpNode::on_binding_event(const mip6::BindingEvent& ev, Clock::time
   }
   BindingRecord r = record_from_entry(ev.entry);
   released_.erase(hoa);
+  // A binding given back by a peer after our restart (B1) keeps its epoch
+  // and confirmation: it is the same registration, not a new claim.
+  bool restored = false;
+  if (auto ad = adopting_.find(hoa); ad != adopting_.end()) {
+    if (ev.kind == K::kCreated && ev.entry.accept_any_sequence) {
+      restored = true;
+      r.epoch = std::max(r.epoch, ad->second.epoch);
+      r.confirmed = ad->second.confirmed;
+    }
+    adopting_.erase(ad);
+  }
   // The harp-level ownership epoch never goes back, and a registration that
   // replaces another HA's claim must beat it (epoch + 1).
   if (auto it = own_.find(hoa); it != own_.end()) r.epoch = std::max(r.epoch, it->second.epoch);
   if (const auto* s = shadows_.find(hoa)) {
-    r.epoch = std::max(r.epoch, s->epoch + 1);
+    if (!restored) r.epoch = std::max(r.epoch, s->epoch + 1);
     shadows_.erase(hoa);
   }
   put_own(r);
@@ -92,17 +110,13 @@ HarpActions HarpNode::on_binding_error(const Ipv6Address& hoa, std::uint8_t stat
 void HarpNode::apply_record(const Ipv6Address& from, const BindingRecord& r, bool deleted,
                             Clock::time_point now, HarpActions& out) {
   const auto& hoa = r.home_address;
-  auto pref = [this](const Ipv6Address& a) -> std::int16_t {
-    if (a == config_.own_address) return config_.preference;
-    const Peer* p = table_.find(a);
-    return p != nullptr ? p->preference : 0;
-  };
+  auto pref = [this](const Ipv6Address& a) { return preference_of(a); };
   if (auto it = own_.find(hoa); it != own_.end()) {
     if (deleted) return;  // their delete of a binding we own changes nothing here
-    // Split brain: two HAs serve this MN (DESIGN.md §2).
+    // Split brain: two HAs serve this MN (DESIGN.md §2, docs/harp.md [D]).
     const Claim mine{it->second.epoch, it->second.sequence, config_.preference,
-                     config_.own_address};
-    const Claim theirs{r.epoch, r.sequence, pref(from), from};
+                     config_.own_address, it->second.confirmed};
+    const Claim theirs{r.epoch, r.sequence, pref(from), from, r.confirmed};
     if (claim_wins(theirs, mine)) {
       ++counters_.split_brain_lost;
       erase_own(hoa);
@@ -140,6 +154,8 @@ void HarpNode::on_sync(const mip6::StateSynchronization& s, const Ipv6Address& f
   ++counters_.sync_received;
   switch (s.sync_type) {
     case mip6::SyncType::kRequest: {
+      // A peer that (re)started empty also wants its own bindings back (B1).
+      if (wire::has_restore_marker(s.options)) serve_restore(from, now);
       // SY-03: no options = everything; otherwise the named HoAs only.
       const auto wanted = wire::get_wanted_hoas(s.options);
       if (wanted.empty()) {
@@ -158,6 +174,25 @@ void HarpNode::on_sync(const mip6::StateSynchronization& s, const Ipv6Address& f
     case mip6::SyncType::kReply:
       break;
   }
+  if (wire::has_restore_marker(s.options)) {
+    // Our own bindings, returned from the sender's shadows (B1).
+    on_restore_reply(s, from, now, out);
+  } else {
+    apply_sync_records(s, from, now, out);
+  }
+  if ((s.flags & mip6::StateSynchronization::kAckRequested) != 0) {
+    mip6::StateSynchronization ack;
+    ack.sync_type = mip6::SyncType::kAck;
+    ack.identifier = s.identifier;
+    ack.group_id = config_.group_id;
+    push_action(out,
+                SendHarpMessage{from, config_.own_address, mip6::MobilityMessage(std::move(ack))});
+    ++counters_.sync_sent;
+  }
+}
+
+void HarpNode::apply_sync_records(const mip6::StateSynchronization& s, const Ipv6Address& from,
+                                  Clock::time_point now, HarpActions& out) {
   const bool full = (s.flags & mip6::StateSynchronization::kFullDump) != 0;
   for (const auto& bci : s.options.binding_cache_information) {
     auto r = record_from_bci(bci, now);
@@ -172,18 +207,16 @@ void HarpNode::on_sync(const mip6::StateSynchronization& s, const Ipv6Address& f
     apply_record(from, *r, bci.lifetime == 0, now, out);
   }
   if (full && (s.flags & mip6::StateSynchronization::kLast) != 0) {
-    // F: the receiver replaces, it does not merge (§5.3.2).
-    shadows_.prune_owner(from, dump_keep_[from]);
+    // F: the receiver replaces, it does not merge (§5.3.2) -- except while
+    // the sender may not have its bindings back from us yet (it restarted
+    // and our restore is unacknowledged): then its dump may lack them only
+    // because it lost them, and we merge (B1, docs/harp.md).
+    if (replicator_.restoring(from)) {
+      ++counters_.restore_prune_skipped;
+    } else {
+      shadows_.prune_owner(from, dump_keep_[from]);
+    }
     dump_keep_.erase(from);
-  }
-  if ((s.flags & mip6::StateSynchronization::kAckRequested) != 0) {
-    mip6::StateSynchronization ack;
-    ack.sync_type = mip6::SyncType::kAck;
-    ack.identifier = s.identifier;
-    ack.group_id = config_.group_id;
-    push_action(out,
-                SendHarpMessage{from, config_.own_address, mip6::MobilityMessage(std::move(ack))});
-    ++counters_.sync_sent;
   }
 }
 

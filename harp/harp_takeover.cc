@@ -8,12 +8,12 @@ namespace harp {
 void HarpNode::take_over(const Ipv6Address& failed, Clock::time_point now, HarpActions& out) {
   // Every survivor computes the same assignment from the same live set and
   // the same shadows: no extra messages (§5.6.1 step 1, DESIGN.md §2).
-  const auto survivors = table_.live_members();
+  // Only active members take (a drained HA's Hellos carry no A flag).
+  const auto survivors = table_.takeover_candidates(serving_);
   std::uint32_t mine = 0;
   for (const auto& r : shadows_.of_owner(failed)) {
     if (r.expires_at <= now) continue;
     if (assign_taker(config_.takeover, r.home_address, survivors) != config_.own_address) continue;
-    if (!serving_) continue;  // a drained/leaving HA takes nothing
     BindingRecord adopted = r;
     adopted.epoch = r.epoch + 1;  // a takeover bumps the ownership epoch
     push_action(out, AdoptBinding{entry_from_record(adopted, config_.own_address, now)});

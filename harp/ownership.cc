@@ -52,6 +52,15 @@ Ipv6Address assign_taker(TakeoverPolicy policy, const Ipv6Address& home_address,
 
 bool claim_wins(const Claim& a, const Claim& b) {
   if (a.ha == b.ha) return false;
+  // B3 (docs/harp.md): a takeover made from a stale copy that never reached
+  // the MN (no BU) must not beat the registration the MN keeps refreshing.
+  // A confirmed claim whose MN sequence is newer than the one the takeover
+  // copied wins: the MN registered there after that copy was made.
+  if (a.confirmed != b.confirmed) {
+    const Claim& c = a.confirmed ? a : b;
+    const Claim& u = a.confirmed ? b : a;
+    if (c.sequence.newer_than(u.sequence)) return a.confirmed;
+  }
   if (a.epoch != b.epoch) return a.epoch > b.epoch;
   if (a.sequence != b.sequence) return a.sequence.newer_than(b.sequence);
   if (a.preference != b.preference) return a.preference > b.preference;

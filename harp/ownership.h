@@ -3,8 +3,10 @@
 // DESIGN.md §2: `preference` = best live survivor, ties to the highest
 // address; `spread` = rendezvous hashing (HRW) of the home address over the
 // live survivors), who wins when two HAs claim one MN after a partition heals
-// (split brain: highest ownership epoch, then the MN's newer sequence number,
-// then HA preference, then HA address), and the per-binding hash the
+// (split brain: a registration the MN confirmed with a newer sequence beats
+// a takeover it never answered; otherwise
+// highest ownership epoch, then the MN's newer sequence number, then HA
+// preference, then HA address; docs/harp.md "Split brain [D]"), and the per-binding hash the
 // anti-entropy digest is built from. Every HA computes the same answer from
 // the same inputs, so survivors agree without exchanging messages.
 #pragma once
@@ -31,10 +33,17 @@ struct Claim {
   mip6::SequenceNumber sequence;
   std::int16_t preference = 0;
   Ipv6Address ha;
+  // False for a takeover the MN has not confirmed with a BU yet.
+  bool confirmed = true;
 };
 
-// True when `a` beats `b` (split brain order, DESIGN.md §2). Claims by the
-// same HA never beat each other.
+// True when `a` beats `b` (split brain order, DESIGN.md §2, refined [D] in
+// docs/harp.md): (1) a confirmed claim beats an unconfirmed one when its MN
+// sequence is newer than the one the takeover copied (the MN registered
+// there after the copy was made and never followed the takeover); (2)
+// otherwise higher epoch, newer MN sequence (RFC 6275 §9.5.1 arithmetic),
+// higher preference, higher address. Claims by the same HA never beat each
+// other.
 bool claim_wins(const Claim& a, const Claim& b);
 
 }  // namespace harp

@@ -131,12 +131,27 @@ HelloOutcome PeerTable::on_hello(const mip6::HaHello& h, const Ipv6Address& from
   return out;
 }
 
+void PeerTable::peer_restarted(const Ipv6Address& peer) {
+  Peer* p = find(peer);
+  if (p == nullptr) return;
+  p->sequence_valid = false;
+  p->digest.reset();
+}
+
 std::vector<PeerConfig> PeerTable::live_members() const {
   std::vector<PeerConfig> out;
   out.push_back({config_.own_address, config_.preference});
   for (const auto& p : peers_)
     if (p.state == PeerState::kUp) out.push_back({p.address, p.preference});
   return out;
+}
+
+std::vector<PeerConfig> PeerTable::takeover_candidates(bool self_active) const {
+  std::vector<PeerConfig> out;
+  if (self_active) out.push_back({config_.own_address, config_.preference});
+  for (const auto& p : peers_)
+    if (p.state == PeerState::kUp && p.active_flag) out.push_back({p.address, p.preference});
+  return out.empty() ? live_members() : out;
 }
 
 unsigned PeerTable::rank_against(const Ipv6Address& watched) const {

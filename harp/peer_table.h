@@ -73,6 +73,10 @@ class PeerTable {
   explicit PeerTable(const GroupConfig& config);
 
   HelloOutcome on_hello(const mip6::HaHello& hello, const Ipv6Address& from, Clock::time_point now);
+  // The peer told us it restarted with no state (restore request, B1): its
+  // next Hello is accepted whatever its sequence (it drew a new random one),
+  // and its last digest no longer describes it.
+  void peer_restarted(const Ipv6Address& peer);
   // Peers whose deadline passed at `now`.
   std::vector<PeerFailure> on_timer(Clock::time_point now);
   std::optional<Clock::time_point> next_expiry() const;
@@ -91,6 +95,11 @@ class PeerTable {
   std::vector<Ipv6Address> heard_peers() const;
   // Up peers and ourselves: the members that count for takeover/election.
   std::vector<PeerConfig> live_members() const;
+  // The live members that may take MNs over (§5.6.1, §5.7): up peers whose
+  // last Hello carried the A flag, and ourselves if `self_active`. A drained
+  // or switched-over HA clears A and takes nothing. [D] If no member is
+  // active, every live member counts: a drained HA serving MNs beats losing them.
+  std::vector<PeerConfig> takeover_candidates(bool self_active) const;
 
   std::uint64_t drops(HelloDrop d) const { return drops_[static_cast<std::size_t>(d)]; }
 

@@ -18,12 +18,14 @@ std::size_t encoded_size(const mip6::StateSynchronization& m, const mip6::HarpNu
 
 std::vector<mip6::StateSynchronization> pack_sync_replies(
     std::vector<mip6::BindingCacheInformation> records, std::uint8_t flags, std::uint8_t group_id,
-    const mip6::HarpNumbers& numbers, std::size_t max_size) {
+    const mip6::HarpNumbers& numbers, std::size_t max_size, const mip6::MobilityOptions& options,
+    bool last) {
   max_size = std::min(max_size, mip6::mh::kMaxLength);
   mip6::StateSynchronization base;
   base.sync_type = mip6::SyncType::kReply;
   base.flags = flags & static_cast<std::uint8_t>(~mip6::StateSynchronization::kLast);
   base.group_id = group_id;
+  base.options = options;
   const std::size_t empty = encoded_size(base, numbers);
   std::vector<mip6::StateSynchronization> out;
   mip6::StateSynchronization cur = base;
@@ -53,7 +55,7 @@ std::vector<mip6::StateSynchronization> pack_sync_replies(
       v.pop_back();
     }
   }
-  if ((flags & mip6::StateSynchronization::kFullDump) != 0)
+  if (last || (flags & mip6::StateSynchronization::kFullDump) != 0)
     out.back().flags |= mip6::StateSynchronization::kLast;
   return out;
 }
@@ -71,8 +73,10 @@ void Replicator::supersede(PeerState& ps, const Ipv6Address& hoa) {
   for (auto it = ps.in_flight.begin(); it != ps.in_flight.end();) {
     it->second.records.erase(hoa);
     // An incremental message with nothing left needs no ack any more. Dump
-    // parts stay: their F/L flags still drive pruning at the receiver.
-    if (it->second.records.empty() &&
+    // and restore parts stay: their F/L flags still drive the receiver. (A
+    // restore record for a HoA we now own ourselves is dropped too: we
+    // claim it, the restarted peer must not.)
+    if (it->second.records.empty() && !it->second.restore &&
         (it->second.flags & mip6::StateSynchronization::kFullDump) == 0)
       it = ps.in_flight.erase(it);
     else
@@ -97,6 +101,35 @@ void Replicator::request_full_dump(const Ipv6Address& peer, Clock::time_point no
 void Replicator::request_partial(const Ipv6Address& peer, const std::vector<BindingRecord>& records,
                                  Clock::time_point now) {
   for (const auto& r : records) enqueue(peer, r, false, now);
+}
+
+void Replicator::send_restore(const Ipv6Address& peer, const std::vector<BindingRecord>& records,
+                              Clock::time_point now) {
+  auto& ps = peers_[peer];
+  ps.restore = records;
+  ps.restore_due = now;
+  ps.restore_unfinished = false;
+}
+
+bool Replicator::restoring(const Ipv6Address& peer) const {
+  auto it = peers_.find(peer);
+  if (it == peers_.end()) return false;
+  const auto& ps = it->second;
+  if (ps.restore || ps.restore_unfinished) return true;
+  for (const auto& [id, f] : ps.in_flight)
+    if (f.restore) return true;
+  return false;
+}
+
+void Replicator::hold_full_dump(const Ipv6Address& peer, bool hold, Clock::time_point now) {
+  auto& ps = peers_[peer];
+  ps.hold_dump = hold;
+  if (!hold && ps.full_dump && !ps.dump_due) ps.dump_due = now;
+}
+
+bool Replicator::full_dump_held(const Ipv6Address& peer) const {
+  auto it = peers_.find(peer);
+  return it != peers_.end() && it->second.hold_dump;
 }
 
 void Replicator::forget_peer(const Ipv6Address& peer) {
@@ -125,18 +158,23 @@ SendHarpMessage Replicator::to_message(const Ipv6Address& peer, std::uint16_t id
   m.flags = f.flags;
   m.identifier = id;
   m.group_id = config_.group_id;
+  if (f.restore) wire::put_restore_marker(m.options);
   for (const auto& [hoa, bci] : f.records) m.options.binding_cache_information.push_back(bci);
   return SendHarpMessage{peer, config_.own_address, mip6::MobilityMessage(std::move(m))};
 }
 
 void Replicator::send(const Ipv6Address& peer, PeerState& ps,
                       std::vector<mip6::BindingCacheInformation> bcis, std::uint8_t flags,
-                      Clock::time_point now, std::vector<SendHarpMessage>& out) {
+                      Clock::time_point now, std::vector<SendHarpMessage>& out, bool restore) {
+  mip6::MobilityOptions options;
+  if (restore) wire::put_restore_marker(options);
   for (auto& msg :
        pack_sync_replies(std::move(bcis), flags | mip6::StateSynchronization::kAckRequested,
-                         config_.group_id, config_.numbers, config_.max_sync_message)) {
+                         config_.group_id, config_.numbers, config_.max_sync_message, options,
+                         restore)) {
     InFlight f;
     f.flags = msg.flags;
+    f.restore = restore;
     for (auto& b : msg.options.binding_cache_information) f.records.emplace(b.home_address, b);
     f.first_sent = now;
     f.next_retransmit = now + backoff(1);
@@ -155,6 +193,17 @@ std::vector<SendHarpMessage> Replicator::poll(Clock::time_point now, const OwnRe
   for (auto& [peer, ps] : peers_) {
     // Retransmissions first; give up after the retry limit (§5.5).
     bool give_up = false;
+    for (auto it = ps.in_flight.begin(); it != ps.in_flight.end();) {
+      auto& f = it->second;
+      if (f.next_retransmit > now || !f.restore || f.tries <= config_.sync_max_retries) {
+        ++it;
+        continue;
+      }
+      // A restore part that is never acknowledged: stop sending it; the
+      // restarted peer asks again (restoring() stays true meanwhile).
+      ps.restore_unfinished = true;
+      it = ps.in_flight.erase(it);
+    }
     for (auto& [id, f] : ps.in_flight) {
       if (f.next_retransmit > now) continue;
       if (f.tries > config_.sync_max_retries) {
@@ -167,20 +216,29 @@ std::vector<SendHarpMessage> Replicator::poll(Clock::time_point now, const OwnRe
       out.push_back(to_message(peer, id, f));
     }
     if (give_up) {
-      ps.in_flight.clear();
+      std::erase_if(ps.in_flight, [](const auto& kv) { return !kv.second.restore; });
       ps.pending.clear();
       ps.batch_due.reset();
       ps.full_dump = true;
       ps.dump_due = now;
       if (resynced != nullptr) resynced->push_back(peer);
     }
-    if (ps.full_dump && ps.dump_due && *ps.dump_due <= now) {
-      // The dump supersedes everything queued or unacknowledged (F: replace).
+    if (ps.restore) {
+      std::vector<mip6::BindingCacheInformation> bcis;
+      for (const auto& r : *ps.restore)
+        if (r.expires_at > now) bcis.push_back(to_bci(r, now));
+      ps.restore.reset();
+      ps.restore_due.reset();
+      send(peer, ps, std::move(bcis), 0, now, out, /*restore=*/true);
+    }
+    if (ps.full_dump && !ps.hold_dump && ps.dump_due && *ps.dump_due <= now) {
+      // The dump supersedes everything queued or unacknowledged (F: replace),
+      // but not a restore in progress (those are not our records).
       ps.full_dump = false;
       ps.dump_due.reset();
       ps.pending.clear();
       ps.batch_due.reset();
-      ps.in_flight.clear();
+      std::erase_if(ps.in_flight, [](const auto& kv) { return !kv.second.restore; });
       ++ps.full_dumps;
       std::vector<mip6::BindingCacheInformation> bcis;
       for (const auto& r : own()) bcis.push_back(to_bci(r, now));
@@ -204,7 +262,8 @@ std::optional<Clock::time_point> Replicator::next_expiry() const {
   };
   for (const auto& [peer, ps] : peers_) {
     take(ps.batch_due);
-    take(ps.dump_due);
+    if (!ps.hold_dump) take(ps.dump_due);
+    take(ps.restore_due);
     for (const auto& [id, f] : ps.in_flight) take(f.next_retransmit);
   }
   return best;

@@ -8,6 +8,10 @@
 // newer record for a HoA removes the older one from unacknowledged messages,
 // so a retransmission never moves a peer back in time. It also measures the
 // round trip from first-transmission acks (Karn's rule, RFC 6298 smoothing).
+// Restart recovery (docs/harp.md B1): it returns a restarted peer's own
+// bindings from our shadows (SS-REP with the restore marker, L on the last
+// part, acknowledged like any SS-REP), and it can hold our full dump to a
+// peer until that peer has returned our bindings to us.
 #pragma once
 
 #include <functional>
@@ -26,9 +30,12 @@ namespace harp {
 // since the packet backend does not fragment). `flags` go on
 // every message; with kFullDump the last one also gets kLast, and an empty
 // list still yields one (empty) message so the receiver can prune.
+// `options` go on every message (e.g. the restore marker); with `last` the
+// final message gets kLast even without kFullDump.
 std::vector<mip6::StateSynchronization> pack_sync_replies(
     std::vector<mip6::BindingCacheInformation> records, std::uint8_t flags, std::uint8_t group_id,
-    const mip6::HarpNumbers& numbers, std::size_t max_size = mip6::mh::kMaxLength);
+    const mip6::HarpNumbers& numbers, std::size_t max_size = mip6::mh::kMaxLength,
+    const mip6::MobilityOptions& options = {}, bool last = false);
 
 struct ReplicationView {
   std::size_t unacked_messages = 0;
@@ -53,6 +60,19 @@ class Replicator {
   // Sends only the named HoAs (SS-REQ with IP Address options, SY-03).
   void request_partial(const Ipv6Address& peer, const std::vector<BindingRecord>& records,
                        Clock::time_point now);
+  // Returns a restarted peer's own bindings (our shadows of it), restore
+  // marker on every part, L on the last; an empty list is one empty message.
+  void send_restore(const Ipv6Address& peer, const std::vector<BindingRecord>& records,
+                    Clock::time_point now);
+  // True from send_restore until every restore part was acknowledged (a
+  // part given up after the retry limit keeps it true until forget_peer or
+  // a later complete restore): the peer may not have its bindings back yet.
+  bool restoring(const Ipv6Address& peer) const;
+  // While held, a full dump to `peer` stays pending (not sent): we wait for
+  // it to return our own bindings first, so our (possibly empty) dump cannot
+  // make it prune them.
+  void hold_full_dump(const Ipv6Address& peer, bool hold, Clock::time_point now);
+  bool full_dump_held(const Ipv6Address& peer) const;
   // Peer failed or left: nothing more is sent to it until it is up again.
   void forget_peer(const Ipv6Address& peer);
   // SS-ACK received; false when the Identifier was not outstanding.
@@ -77,6 +97,7 @@ class Replicator {
   struct InFlight {
     std::map<Ipv6Address, mip6::BindingCacheInformation> records;  // by HoA
     std::uint8_t flags = 0;
+    bool restore = false;  // carries the restore marker
     Clock::time_point first_sent{};
     Clock::time_point next_retransmit{};
     unsigned tries = 1;
@@ -85,7 +106,11 @@ class Replicator {
     std::map<Ipv6Address, Pending> pending;
     std::optional<Clock::time_point> batch_due;
     bool full_dump = false;
+    bool hold_dump = false;
     std::optional<Clock::time_point> dump_due;
+    std::optional<std::vector<BindingRecord>> restore;  // queued restore
+    std::optional<Clock::time_point> restore_due;
+    bool restore_unfinished = false;  // a restore part was given up
     std::map<std::uint16_t, InFlight> in_flight;
     std::uint16_t next_id = 1;
     std::optional<Clock::duration> srtt;
@@ -94,7 +119,8 @@ class Replicator {
   };
 
   void send(const Ipv6Address& peer, PeerState& ps, std::vector<mip6::BindingCacheInformation> bcis,
-            std::uint8_t flags, Clock::time_point now, std::vector<SendHarpMessage>& out);
+            std::uint8_t flags, Clock::time_point now, std::vector<SendHarpMessage>& out,
+            bool restore = false);
   SendHarpMessage to_message(const Ipv6Address& peer, std::uint16_t id, const InFlight& f) const;
   Clock::duration backoff(unsigned tries) const;
   void supersede(PeerState& ps, const Ipv6Address& home_address);

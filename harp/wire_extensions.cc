@@ -53,6 +53,22 @@ bool has_drain_marker(const mip6::MobilityOptions& options) {
   return find_vendor(options, kSubTypeDrain) != nullptr;
 }
 
+void put_unconfirmed_marker(mip6::MobilityOptions& sub_options) {
+  sub_options.vendor_specific.push_back(mip6::VendorSpecific{kVendorId, kSubTypeUnconfirmed, {}});
+}
+
+bool has_unconfirmed_marker(const mip6::MobilityOptions& sub_options) {
+  return find_vendor(sub_options, kSubTypeUnconfirmed) != nullptr;
+}
+
+void put_restore_marker(mip6::MobilityOptions& options) {
+  options.vendor_specific.push_back(mip6::VendorSpecific{kVendorId, kSubTypeRestore, {}});
+}
+
+bool has_restore_marker(const mip6::MobilityOptions& options) {
+  return find_vendor(options, kSubTypeRestore) != nullptr;
+}
+
 void put_heard_peers(mip6::MobilityOptions& options, const std::vector<mip6::Ipv6Address>& peers) {
   for (const auto& p : peers) options.ipv6_address_prefixes.push_back({kHeardPeerCode, 128, p});
 }

@@ -14,6 +14,13 @@
 //  - Drain marker in SWO-REQ: Vendor Specific, Vendor ID 32473, Sub-Type 3,
 //    no data: the receiver takes only the requester's MNs that the takeover
 //    rule assigns to it (without it: all of them, a plain switchover).
+//  - Unconfirmed takeover claim: a BCI sub-option, Vendor Specific Sub-Type
+//    4, no data: the owner adopted this binding in a takeover and the MN has
+//    not registered with it yet (split-brain order, docs/harp.md B3).
+//  - Restore marker: Vendor Specific Sub-Type 5, no data. In an SS-REQ: "I
+//    (re)started with no state: send back the shadows you hold with me as
+//    owner". In an SS-REP: "these records are yours, returned from my
+//    shadows" (the L flag marks the last part). docs/harp.md B1.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +38,8 @@ inline constexpr std::uint32_t kVendorId = 32473;    // RFC 5612 documentation P
 inline constexpr std::uint8_t kSubTypeEpoch = 1;
 inline constexpr std::uint8_t kSubTypeDigest = 2;
 inline constexpr std::uint8_t kSubTypeDrain = 3;
+inline constexpr std::uint8_t kSubTypeUnconfirmed = 4;
+inline constexpr std::uint8_t kSubTypeRestore = 5;
 
 struct OwnerDigest {
   std::uint32_t count = 0;
@@ -48,6 +57,14 @@ std::optional<OwnerDigest> get_digest(const mip6::MobilityOptions& options);
 
 void put_drain_marker(mip6::MobilityOptions& options);
 bool has_drain_marker(const mip6::MobilityOptions& options);
+
+// Unconfirmed-takeover marker inside a BCI's sub-options.
+void put_unconfirmed_marker(mip6::MobilityOptions& sub_options);
+bool has_unconfirmed_marker(const mip6::MobilityOptions& sub_options);
+
+// Restore marker of an SS-REQ / SS-REP.
+void put_restore_marker(mip6::MobilityOptions& options);
+bool has_restore_marker(const mip6::MobilityOptions& options);
 
 void put_heard_peers(mip6::MobilityOptions& options, const std::vector<mip6::Ipv6Address>& peers);
 std::vector<mip6::Ipv6Address> get_heard_peers(const mip6::MobilityOptions& options);

@@ -210,6 +210,48 @@ TEST(Drain, MovesMnsToAssignedSurvivors) {
   EXPECT_TRUE(net.h(0).should_refuse(hoa(99)));
 }
 
+// A drained standby clears its A flag: when the serving HA then fails, the
+// takeover rule leaves it out and the other survivor takes every MN (found
+// by tests/netns/harp_admin_test.py: the drained HA was still counted, took
+// nothing, and every MN was lost).
+TEST(Drain, DrainedStandbyIsLeftOutOfTakeover) {
+  TestNet net(3);  // preference policy: node 1 (90) would take before node 2 (80)
+  net.run_for(3s);
+  for (int i = 0; i < 10; ++i) ASSERT_EQ(net.register_mn(0, i, 3), 0);
+  net.run_for(1s);
+  net.handle(1, net.h(1).drain(net.now));  // node 1 owns nothing: drained at once
+  net.run_for(1s);
+  ASSERT_FALSE(net.ha(1).serving());
+  net.crash(0);
+  net.run_for(5s);
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(net.h(2).owner_of(hoa(i)), ha_addr(2)) << i;
+    EXPECT_EQ(net.h(1).owner_of(hoa(i)), ha_addr(2)) << i;
+  }
+  std::set<Ipv6Address> switched;  // HA Switch goes out (and is retried: no MN answers here)
+  for (const auto& s : net.nodes[2].has_sent) switched.insert(s.home_address);
+  EXPECT_EQ(switched.size(), 10u);
+  EXPECT_TRUE(net.nodes[1].has_sent.empty());
+}
+
+// With no active survivor left, a drained HA still takes the MNs: serving
+// them beats losing them ([D], docs/harp.md).
+TEST(Drain, DrainedHaTakesOverWhenNoActiveSurvivor) {
+  TestNet net(2);
+  net.run_for(3s);
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(net.register_mn(0, i, 3), 0);
+  net.run_for(1s);
+  net.handle(1, net.h(1).drain(net.now));
+  net.run_for(1s);
+  ASSERT_FALSE(net.ha(1).serving());
+  net.crash(0);
+  net.run_for(5s);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(net.h(1).owner_of(hoa(i)), ha_addr(1)) << i;
+  std::set<Ipv6Address> switched;
+  for (const auto& s : net.nodes[1].has_sent) switched.insert(s.home_address);
+  EXPECT_EQ(switched.size(), 5u);
+}
+
 void preemption_scenario(bool preempt) {
   TestNet net(2, [&](int, GroupConfig& c) { c.preempt = preempt; });
   net.run_for(3s);

@@ -1,6 +1,8 @@
 // Split brain after a partition heals (DESIGN.md §2, protocol-notes §5.7):
-// highest epoch, then newer MN sequence, then preference, then address; the
-// loser releases quietly, the winner re-announces, one owner remains.
+// a registration the MN confirmed with a newer sequence beats a takeover it
+// never answered (B3, docs/harp.md [D]); otherwise highest epoch, then newer
+// MN sequence, then preference, then address; the loser releases quietly,
+// the winner re-announces, one owner remains.
 #include <gtest/gtest.h>
 
 #include "harp/ownership.h"
@@ -86,6 +88,111 @@ TEST(SplitBrain, EqualEpochNewerSequenceWins) {
   EXPECT_EQ(net.h(1).owner_of(hoa(0)), ha_addr(1));
   ASSERT_EQ(net.nodes[0].released.size(), 1u);
   EXPECT_TRUE(net.nodes[1].released.empty());
+}
+
+// B3 rule: an unconfirmed takeover claim (adopted, no BU from the MN yet)
+// loses to a confirmed registration with a newer MN sequence whatever the
+// epochs; with the same or an older sequence the epoch order stands.
+TEST(SplitBrain, UnconfirmedTakeoverLosesToNewerRegistration) {
+  Claim taker{1, SequenceNumber(10), 90, ha_addr(1), /*confirmed=*/false};
+  Claim owner{0, SequenceNumber(11), 10, ha_addr(0), /*confirmed=*/true};
+  EXPECT_TRUE(claim_wins(owner, taker));
+  EXPECT_FALSE(claim_wins(taker, owner));
+  taker.epoch = 7;  // however often it was taken over
+  EXPECT_TRUE(claim_wins(owner, taker));
+  owner.sequence = SequenceNumber(10);  // the takeover copied this registration
+  EXPECT_TRUE(claim_wins(taker, owner));
+  EXPECT_FALSE(claim_wins(owner, taker));
+  owner.sequence = SequenceNumber(65535);  // 10 is newer (wrap): epoch decides
+  EXPECT_TRUE(claim_wins(taker, owner));
+  // Once the MN registered with the taker, both are confirmed: epoch first.
+  taker.confirmed = true;
+  owner.sequence = SequenceNumber(11);
+  EXPECT_TRUE(claim_wins(taker, owner));
+  // Two unconfirmed takeovers: epoch, then sequence.
+  owner.confirmed = taker.confirmed = false;
+  EXPECT_TRUE(claim_wins(taker, owner));
+  owner.epoch = 7;
+  EXPECT_TRUE(claim_wins(owner, taker));
+}
+
+// The confirmation travels in the BCI (Vendor Specific sub-type 4) and is
+// part of the digest.
+TEST(SplitBrain, UnconfirmedMarkerRoundTrip) {
+  BindingRecord r;
+  r.home_address = hoa(0);
+  r.care_of_address = coa(0);
+  r.sequence = SequenceNumber(10);
+  r.epoch = 3;
+  r.confirmed = false;
+  r.expires_at = kT0 + 400s;
+  const auto bci = to_bci(r, kT0);
+  EXPECT_TRUE(wire::has_unconfirmed_marker(bci.sub_options));
+  auto back = record_from_bci(bci, kT0);
+  ASSERT_TRUE(back);
+  EXPECT_FALSE(back->confirmed);
+  EXPECT_EQ(back->epoch, 3u);
+  EXPECT_TRUE(back->sub_options.vendor_specific.empty());  // markers stripped
+  BindingRecord c = r;
+  c.confirmed = true;
+  EXPECT_NE(record_hash(c), record_hash(r));
+  auto bci2 = to_bci(c, kT0);
+  EXPECT_FALSE(wire::has_unconfirmed_marker(bci2.sub_options));
+  EXPECT_TRUE(record_from_bci(bci2, kT0)->confirmed);
+}
+
+// Seed 20048 in miniature (B3): node 1 takes MN 0 over from a partitioned
+// node 0 but its HA Switch never reaches the MN, which keeps refreshing with
+// node 0 (sequence 11). After the heal node 0's registration wins although
+// node 1's takeover has the higher epoch; node 1 releases and stops its HA
+// Switch; both agree node 0 owns the MN.
+TEST(SplitBrain, StaleTakeoverDoesNotBeatNewerRegistration) {
+  TestNet net(2);
+  net.run_for(3s);
+  ASSERT_EQ(net.register_mn(0, 0, 10), 0);
+  net.run_for(1s);
+  net.blocked = {{ha_addr(0), ha_addr(1)}, {ha_addr(1), ha_addr(0)}};
+  net.run_for(5s);
+  const auto* taken = net.ha(1).bindings().find(hoa(0));
+  ASSERT_NE(taken, nullptr);
+  EXPECT_EQ(taken->ownership_epoch, 1u);
+  ASSERT_NE(net.h(1).own_binding(hoa(0)), nullptr);
+  EXPECT_FALSE(net.h(1).own_binding(hoa(0))->confirmed);
+  ASSERT_EQ(net.register_mn(0, 0, 11), 0);  // the MN never heard node 1
+  ASSERT_TRUE(net.h(0).own_binding(hoa(0))->confirmed);
+  net.blocked.clear();
+  net.run_for(6s);
+  EXPECT_EQ(net.h(0).owner_of(hoa(0)), ha_addr(0));
+  EXPECT_EQ(net.h(1).owner_of(hoa(0)), ha_addr(0));
+  EXPECT_NE(net.ha(0).bindings().find(hoa(0)), nullptr);
+  EXPECT_EQ(net.ha(1).bindings().find(hoa(0)), nullptr);
+  ASSERT_EQ(net.nodes[1].released.size(), 1u);
+  EXPECT_TRUE(net.nodes[0].released.empty());
+  EXPECT_TRUE(net.h(1).should_refuse(hoa(0)));
+  EXPECT_EQ(net.h(1).shadows().find(hoa(0))->sequence, SequenceNumber(11));
+  // The taker's HA Switch job ended with the lost split brain.
+  const auto sent = net.nodes[1].has_sent.size();
+  net.run_for(60s);
+  EXPECT_EQ(net.nodes[1].has_sent.size(), sent);
+}
+
+// Once the MN follows the HA Switch, the taker's claim is confirmed (and
+// replicated as such) and wins over the old owner's older registration.
+TEST(SplitBrain, TakeoverConfirmedByBuWins) {
+  TestNet net(2);
+  net.run_for(3s);
+  ASSERT_EQ(net.register_mn(0, 0, 10), 0);
+  net.run_for(1s);
+  net.blocked = {{ha_addr(0), ha_addr(1)}, {ha_addr(1), ha_addr(0)}};
+  net.run_for(5s);
+  ASSERT_EQ(net.register_mn(1, 0, 11), 0);
+  EXPECT_TRUE(net.h(1).own_binding(hoa(0))->confirmed);
+  EXPECT_FALSE(net.ha(1).bindings().find(hoa(0))->accept_any_sequence);
+  net.blocked.clear();
+  net.run_for(6s);
+  EXPECT_EQ(net.h(0).owner_of(hoa(0)), ha_addr(1));
+  EXPECT_EQ(net.h(1).owner_of(hoa(0)), ha_addr(1));
+  EXPECT_TRUE(net.h(0).shadows().find(hoa(0))->confirmed);
 }
 
 }  // namespace

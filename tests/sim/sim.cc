@@ -412,7 +412,13 @@ void Simulation::deliver(Packet& p) {
       if (has_[static_cast<std::size_t>(p.to_ha)]->alive) on_bu(p.to_ha, p.bu);
       return;
     case Packet::Kind::kBa:
-      (void)mns_.on_binding_ack(p.mn, std::get<mip6::BindingAcknowledgement>(p.message), p.via, now_, out);
+    {
+      const auto before = mns_.at(p.mn).stats().last_registered;
+      const auto& ba = std::get<mip6::BindingAcknowledgement>(p.message);
+      (void)mns_.on_binding_ack(p.mn, ba, p.via, now_, out);
+      // A new registration: remember its sequence (what "holding it" means).
+      if (mns_.at(p.mn).stats().last_registered != before) registered_sequence_[p.mn] = ba.sequence;
+    }
       break;
     case Packet::Kind::kHas:
       (void)mns_.on_home_agent_switch(p.mn, std::get<mip6::HomeAgentSwitch>(p.message), p.via, now_, out);
@@ -457,13 +463,21 @@ WorldView Simulation::view() const {
     v.current_ha = static_cast<int>(mn.current_home_agent());
     if (const auto& r = mn.stats().last_registered) v.registration = static_cast<std::uint64_t>(r->time_since_epoch().count());
     const auto mn_expiry = mn.binding_expires().value_or(Clock::time_point{});
+    // A copy holds the MN's binding when it is at least as new as the MN's
+    // last registration: its sequence is not older (takeover and restored
+    // copies keep it) and it does not expire before the MN's binding.
+    const auto reg = registered_sequence_.find(static_cast<mip6::MnId>(m));
+    auto as_new = [&](mip6::SequenceNumber seq, Clock::time_point expires) {
+      if (expires + margin < mn_expiry) return false;
+      return reg == registered_sequence_.end() || !reg->second.newer_than(seq);
+    };
     for (int i = 0; i < cfg_.has; ++i) {
       const Ha& h = *has_[static_cast<std::size_t>(i)];
       if (!h.alive) continue;
       const auto* e = h.ha->bindings().find(hoas_[m]);
       if (e) v.owners |= HaMask{1} << i;
       const auto* s = h.harp->shadows().find(hoas_[m]);
-      if ((e && e->expires_at + margin >= mn_expiry) || (s && s->expires_at + margin >= mn_expiry))
+      if ((e && as_new(e->last_sequence, e->expires_at)) || (s && as_new(s->sequence, s->expires_at)))
         v.holders |= HaMask{1} << i;
     }
   }

@@ -143,6 +143,7 @@ class Simulation {
   double loss_ = 0, dup_ = 0;
   bool faults_on_ = false;
   std::set<std::pair<Clock::time_point, mip6::MnId>> retries_;
+  std::map<mip6::MnId, mip6::SequenceNumber> registered_sequence_;  // of the MN's last accepting BA
   InvariantChecker checker_;
   SimResult result_;
   std::uint64_t restarts_ = 0;
