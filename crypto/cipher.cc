@@ -67,6 +67,28 @@ bool AesGcm::open(std::span<const std::uint8_t, kNonceSize> nonce,
   return ok;
 }
 
+bool AesGcm::rekey(std::span<const std::uint8_t> key) {
+  auto* c = cctx(ctx_);
+  return static_cast<int>(key.size()) == EVP_CIPHER_CTX_get_key_length(c) &&
+         EVP_CipherInit_ex(c, nullptr, nullptr, key.data(), nullptr, -1) == 1;
+}
+
+bool AesCbc::rekey(std::span<const std::uint8_t> key) {
+  auto* c = cctx(ctx_);
+  return static_cast<int>(key.size()) == EVP_CIPHER_CTX_get_key_length(c) &&
+         EVP_CipherInit_ex(c, nullptr, nullptr, key.data(), nullptr, -1) == 1;
+}
+
+bool AesBlock::rekey(std::span<const std::uint8_t> key) {
+  auto* c = cctx(ctx_);
+  return static_cast<int>(key.size()) == EVP_CIPHER_CTX_get_key_length(c) &&
+         EVP_CipherInit_ex(c, nullptr, nullptr, key.data(), nullptr, -1) == 1;
+}
+
+bool HmacSha256::rekey(std::span<const std::uint8_t> key) {
+  return !key.empty() && EVP_MAC_init(ctx_.get(), key.data(), key.size(), nullptr) == 1;
+}
+
 std::optional<AesCbc> AesCbc::create(std::span<const std::uint8_t> key, bool encrypt) {
   const EVP_CIPHER* c = key.size() == 16 ? EVP_aes_128_cbc()
                         : key.size() == 32 ? EVP_aes_256_cbc()

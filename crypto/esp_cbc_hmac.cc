@@ -36,12 +36,26 @@ void put32(std::uint8_t* p, std::uint32_t v) {
 
 class CbcHmacTransform final : public EspTransform {
  public:
-  CbcHmacTransform(AesCbc cbc, std::optional<AesBlock> iv_gen, HmacSha256 mac)
-      : cbc_(std::move(cbc)), iv_gen_(std::move(iv_gen)), mac_(std::move(mac)) {}
+  CbcHmacTransform(AesCbc cbc, std::optional<AesBlock> iv_gen, HmacSha256 mac, EspAlgorithm a,
+                   SaDirection d)
+      : cbc_(std::move(cbc)),
+        iv_gen_(std::move(iv_gen)),
+        mac_(std::move(mac)),
+        algorithm_(a),
+        direction_(d) {}
 
   std::size_t iv_size() const override { return kIvSize; }
   std::size_t icv_size() const override { return kIcvSize; }
   std::size_t alignment() const override { return 16; }
+  EspAlgorithm algorithm() const override { return algorithm_; }
+  SaDirection direction() const override { return direction_; }
+
+  bool rekey(std::span<const std::uint8_t> key) override {
+    if (key.size() != key_material_size(algorithm_)) return false;
+    const auto aes = key.first(key.size() - kHmacKeySize);
+    return cbc_.rekey(aes) && (!iv_gen_ || iv_gen_->rekey(aes)) &&
+           mac_.rekey(key.last(kHmacKeySize));
+  }
 
   mip6::Status<EspError> seal(std::span<std::uint8_t> packet, std::uint64_t seq,
                               bool esn) override {
@@ -88,6 +102,8 @@ class CbcHmacTransform final : public EspTransform {
   AesCbc cbc_;
   std::optional<AesBlock> iv_gen_;  // outbound only
   HmacSha256 mac_;
+  EspAlgorithm algorithm_;
+  SaDirection direction_;
 };
 
 }  // namespace
@@ -105,7 +121,8 @@ mip6::Result<EspTransformPtr, EspError> make_cbc_hmac_transform(
     if (!iv_gen) return mip6::fail(EspError::kCryptoFailure);
   }
   if (!cbc || !mac) return mip6::fail(EspError::kCryptoFailure);
-  return EspTransformPtr(new CbcHmacTransform(std::move(*cbc), std::move(iv_gen), std::move(*mac)));
+  return EspTransformPtr(
+      new CbcHmacTransform(std::move(*cbc), std::move(iv_gen), std::move(*mac), a, d));
 }
 
 }  // namespace crypto

@@ -28,7 +28,8 @@ void put32(std::uint8_t* p, std::uint32_t v) {
 
 class GcmTransform final : public EspTransform {
  public:
-  GcmTransform(AesGcm gcm, std::span<const std::uint8_t> salt) : gcm_(std::move(gcm)) {
+  GcmTransform(AesGcm gcm, std::span<const std::uint8_t> salt, EspAlgorithm a, SaDirection d)
+      : gcm_(std::move(gcm)), algorithm_(a), direction_(d) {
     std::memcpy(nonce_.data(), salt.data(), kSaltSize);
   }
   ~GcmTransform() override { OPENSSL_cleanse(nonce_.data(), nonce_.size()); }
@@ -36,6 +37,15 @@ class GcmTransform final : public EspTransform {
   std::size_t iv_size() const override { return kIvSize; }
   std::size_t icv_size() const override { return kIcvSize; }
   std::size_t alignment() const override { return 4; }
+  EspAlgorithm algorithm() const override { return algorithm_; }
+  SaDirection direction() const override { return direction_; }
+
+  bool rekey(std::span<const std::uint8_t> key) override {
+    if (key.size() != key_material_size(algorithm_)) return false;
+    const std::size_t aes_len = key.size() - kSaltSize;
+    std::memcpy(nonce_.data(), key.data() + aes_len, kSaltSize);
+    return gcm_.rekey(key.first(aes_len));
+  }
 
   mip6::Status<EspError> seal(std::span<std::uint8_t> packet, std::uint64_t seq,
                               bool esn) override {
@@ -81,6 +91,8 @@ class GcmTransform final : public EspTransform {
   }
 
   AesGcm gcm_;
+  EspAlgorithm algorithm_;
+  SaDirection direction_;
   std::array<std::uint8_t, AesGcm::kNonceSize> nonce_{};  // salt ‖ IV
 };
 
@@ -93,7 +105,7 @@ mip6::Result<EspTransformPtr, EspError> make_gcm_transform(EspAlgorithm a,
   if (key.size() != aes_len + kSaltSize) return mip6::fail(EspError::kBadKeyLength);
   auto gcm = AesGcm::create(key.first(aes_len), d == SaDirection::kOutbound);
   if (!gcm) return mip6::fail(EspError::kCryptoFailure);
-  return EspTransformPtr(new GcmTransform(std::move(*gcm), key.subspan(aes_len)));
+  return EspTransformPtr(new GcmTransform(std::move(*gcm), key.subspan(aes_len), a, d));
 }
 
 }  // namespace crypto

@@ -21,13 +21,10 @@ std::uint32_t get32(const std::uint8_t* p) {
 
 constexpr std::uint8_t kNoNextHeader = 59;  // dummy packet, RFC 4303 §2.6
 
-bool is_gcm(EspAlgorithm a) {
-  return a == EspAlgorithm::kAesGcm128 || a == EspAlgorithm::kAesGcm256;
-}
-
 }  // namespace
 
-mip6::Result<EspSaPtr, EspError> EspSa::create(SaParams params, SaTime now) {
+mip6::Result<EspSaPtr, EspError> EspSa::create(SaParams params, SaTime now,
+                                               EspContextCachePtr contexts) {
   // SPI 0 is local-only and 1..255 are reserved by IANA (RFC 4303 §2.1).
   if (params.spi < 256) return mip6::fail(EspError::kBadSpi);
   if (params.key.size() != key_material_size(params.algorithm))
@@ -36,26 +33,35 @@ mip6::Result<EspSaPtr, EspError> EspSa::create(SaParams params, SaTime now) {
       (params.replay_window < ReplayWindow::kMinSize ||
        params.replay_window > ReplayWindow::kMaxSize))
     return mip6::fail(EspError::kBadReplayWindow);
-  auto t = is_gcm(params.algorithm)
-               ? make_gcm_transform(params.algorithm, params.key.view(), params.direction)
-               : make_cbc_hmac_transform(params.algorithm, params.key.view(), params.direction);
-  if (!t) return mip6::fail(t.error());
-  params.key = SecretBytes();  // the key now lives only in the OpenSSL contexts (wiped there)
-  return EspSaPtr(new EspSa(std::move(params), std::move(t).value(), now));
+  if (!contexts) contexts = EspContextCache::make(1);
+  SecretBytes key = std::move(params.key);
+  params.key = SecretBytes();
+  EspSaPtr sa(new EspSa(std::move(params), std::move(key), std::move(contexts), now));
+  // Key a context once now, so a key OpenSSL refuses fails here.
+  if (auto t = sa->transform(); !t) return mip6::fail(t.error());
+  return sa;
 }
 
-EspSa::EspSa(SaParams params, EspTransformPtr transform, SaTime now)
+EspSa::EspSa(SaParams params, SecretBytes key, EspContextCachePtr contexts, SaTime now)
     : params_(std::move(params)),
-      transform_(std::move(transform)),
-      lifetime_(params_.soft_lifetime, params_.hard_lifetime, now),
-      iv_size_(transform_->iv_size()),
-      icv_size_(transform_->icv_size()),
-      align_(transform_->alignment()) {
+      key_(std::move(key)),
+      contexts_(std::move(contexts)),
+      context_id_(contexts_->register_sa()),
+      lifetime_(params_.soft_lifetime, params_.hard_lifetime, now) {
+  const EspLayout l = esp_layout(params_.algorithm);
+  iv_size_ = l.iv_size;
+  icv_size_ = l.icv_size;
+  align_ = l.alignment;
   if (params_.direction == SaDirection::kInbound)
     window_.emplace(params_.replay_window, params_.extended_sequence_numbers);
 }
 
-EspSa::~EspSa() = default;
+// key_ wipes itself; the shared contexts keyed with it are freed here.
+EspSa::~EspSa() { contexts_->forget(context_id_); }
+
+mip6::Result<EspTransform*, EspError> EspSa::transform() {
+  return contexts_->get(context_id_, params_.algorithm, params_.direction, key_.view());
+}
 
 std::uint64_t EspSa::max_sequence() const {
   // §2.2 / §2.2.1: 2^32 - 1 without ESN, 2^64 - 1 with; never wraps.
@@ -108,7 +114,9 @@ mip6::Result<EspSealed, EspError> EspSa::protect(std::span<const std::uint8_t> p
     plain[payload.size() + i] = static_cast<std::uint8_t>(i + 1);
   plain[plain_len - 2] = static_cast<std::uint8_t>(pad);
   plain[plain_len - 1] = next_header;
-  auto sealed = transform_->seal(out.first(total), seq, params_.extended_sequence_numbers);
+  auto t = transform();
+  if (!t) return mip6::fail(t.error());
+  auto sealed = (*t)->seal(out.first(total), seq, params_.extended_sequence_numbers);
   if (!sealed) return mip6::fail(sealed.error());
   last_seq_ = seq;
   lifetime_.count(payload.size());
@@ -131,7 +139,9 @@ mip6::Result<EspOpened, EspError> EspSa::unprotect(std::span<const std::uint8_t>
   const std::size_t ct_len = esp.size() - fixed;
   if (ct_len % align_ != 0) return mip6::fail(EspError::kNotBlockAligned);
 
-  auto opened = transform_->open(esp, *seq, params_.extended_sequence_numbers, out);
+  auto t = transform();
+  if (!t) return mip6::fail(t.error());
+  auto opened = (*t)->open(esp, *seq, params_.extended_sequence_numbers, out);
   if (!opened) return mip6::fail(opened.error());
   // Only an authenticated packet moves the window (§3.4.3).
   window_->accept(*seq);

@@ -7,8 +7,12 @@
 // an inbound SA checks the replay window before any crypto and moves it only
 // after the ICV verified (§3.4.3). Soft/hard lifetimes are tracked and
 // reported by poll_lifetime(); a hard-expired SA refuses every packet.
-// Time is an argument, never read from a clock. Algorithms and the CBC IV
-// construction: see esp_gcm.cc and esp_cbc_hmac.cc, or docs/crypto.md.
+// Time is an argument, never read from a clock. The SA keeps its key
+// material as SecretBytes (wiped on destruction) and borrows keyed OpenSSL
+// contexts from an EspContextCache per packet: the SAs of a daemon share
+// one cache, so an SA costs its key octets, not its key schedules.
+// Algorithms and the CBC IV construction: see esp_gcm.cc and
+// esp_cbc_hmac.cc, or docs/crypto.md.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +20,7 @@
 #include <optional>
 #include <span>
 
+#include "crypto/esp_context_cache.h"
 #include "crypto/esp_error.h"
 #include "crypto/esp_transform.h"
 #include "crypto/replay_window.h"
@@ -42,9 +47,13 @@ using EspSaPtr = std::unique_ptr<EspSa>;
 class EspSa {
  public:
   // Validates SPI (not 0..255, RFC 4303 §2.1), key size, replay window
-  // (64..4096) and sets up the cipher contexts. The key is moved into
-  // OpenSSL and wiped from the stored params (params().key is empty).
-  static mip6::Result<EspSaPtr, EspError> create(SaParams params, SaTime now);
+  // (64..4096) and keys a context once (kCryptoFailure if OpenSSL refuses
+  // the key). The key moves into the SA's private SecretBytes; the stored
+  // params() have an empty key. `contexts`: the cache shared with other SAs
+  // used on the same thread; nullptr gives the SA a private one-slot cache
+  // (contexts kept for its life, as a standalone SA wants).
+  static mip6::Result<EspSaPtr, EspError> create(SaParams params, SaTime now,
+                                                 EspContextCachePtr contexts = nullptr);
   ~EspSa();
   EspSa(const EspSa&) = delete;
   EspSa& operator=(const EspSa&) = delete;
@@ -85,17 +94,20 @@ class EspSa {
   const SaLifetimeTracker& lifetime() const { return lifetime_; }
 
  private:
-  EspSa(SaParams params, EspTransformPtr transform, SaTime now);
+  EspSa(SaParams params, SecretBytes key, EspContextCachePtr contexts, SaTime now);
   std::uint64_t max_sequence() const;
+  mip6::Result<EspTransform*, EspError> transform();
 
-  SaParams params_;
-  EspTransformPtr transform_;
+  SaParams params_;  // key empty: it is key_
+  SecretBytes key_;
+  EspContextCachePtr contexts_;
+  std::uint64_t context_id_;
   std::optional<ReplayWindow> window_;
   SaLifetimeTracker lifetime_;
   std::uint64_t last_seq_ = 0;
-  std::size_t iv_size_;
-  std::size_t icv_size_;
-  std::size_t align_;
+  std::uint8_t iv_size_;
+  std::uint8_t icv_size_;
+  std::uint8_t align_;
 };
 
 }  // namespace crypto

@@ -34,6 +34,13 @@ LifetimeEvents SaLifetimeTracker::poll(SaTime now) {
   return ev;
 }
 
+bool SaLifetimeTracker::volume_event_pending() const {
+  auto volume = [this](const SaLifetime& l) {
+    return (l.bytes != 0 && bytes_ >= l.bytes) || (l.packets != 0 && packets_ >= l.packets);
+  };
+  return (!soft_reported_ && volume(soft_)) || (!hard_reported_ && volume(hard_));
+}
+
 std::optional<SaTime> SaLifetimeTracker::next_deadline() const {
   std::optional<SaTime> d;
   if (!soft_reported_ && soft_.seconds != 0) d = created_ + std::chrono::seconds(soft_.seconds);

@@ -35,6 +35,9 @@ class SaLifetimeTracker {
   LifetimeEvents poll(SaTime now);
   // Earliest time-based expiry not yet reported (for the caller's timer).
   std::optional<SaTime> next_deadline() const;
+  // True when a byte or packet limit has been reached but not yet reported by
+  // poll(): the SAD uses it to schedule a poll right after the packet.
+  bool volume_event_pending() const;
 
   std::uint64_t bytes() const { return bytes_; }
   std::uint64_t packets() const { return packets_; }

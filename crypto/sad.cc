@@ -1,29 +1,55 @@
-// Security Association Database (sad.h), RFC 4301 §4.4.2.
+// Security Association Database (sad.h), RFC 4301 §4.4.2; lifetime index
+// for §4.4.2.1.
 #include "crypto/sad.h"
 
 namespace crypto {
 
 mip6::Status<EspError> SecurityAssociationDatabase::add(EspSaPtr sa) {
-  auto& m = map(sa->direction());
+  const SaDirection d = sa->direction();
   const std::uint32_t spi = sa->spi();
-  if (!m.emplace(spi, std::move(sa)).second) return mip6::fail(EspError::kDuplicateSpi);
+  auto [it, inserted] = map(d).try_emplace(spi);
+  if (!inserted) return mip6::fail(EspError::kDuplicateSpi);
+  it->second.sa = std::move(sa);
+  Entry& e = it->second;
+  SaTime at = e.sa->next_lifetime_deadline().value_or(SaTime::max());
+  // An SA may arrive having carried traffic already (a limit reached before).
+  if (e.sa->lifetime().volume_event_pending()) at = SaTime::min();
+  reindex(e, at);
   return mip6::Ok{};
 }
 
 bool SecurityAssociationDatabase::remove(SaDirection d, std::uint32_t spi) {
-  return map(d).erase(spi) != 0;
+  auto& m = map(d);
+  auto it = m.find(spi);
+  if (it == m.end()) return false;
+  reindex(it->second, SaTime::max());
+  m.erase(it);
+  return true;
 }
 
 EspSa* SecurityAssociationDatabase::find(SaDirection d, std::uint32_t spi) {
   auto& m = map(d);
   auto it = m.find(spi);
-  return it == m.end() ? nullptr : it->second.get();
+  return it == m.end() ? nullptr : it->second.sa.get();
 }
 
 const EspSa* SecurityAssociationDatabase::find(SaDirection d, std::uint32_t spi) const {
   const auto& m = map(d);
   auto it = m.find(spi);
-  return it == m.end() ? nullptr : it->second.get();
+  return it == m.end() ? nullptr : it->second.sa.get();
+}
+
+void SecurityAssociationDatabase::reindex(Entry& e, SaTime at) {
+  if (e.indexed == at) return;
+  if (e.indexed != SaTime::max()) deadlines_.erase({e.indexed, e.sa->direction(), e.sa->spi()});
+  e.indexed = at;
+  if (at != SaTime::max()) deadlines_.insert({at, e.sa->direction(), e.sa->spi()});
+}
+
+void SecurityAssociationDatabase::note_packet(Entry& e, SaTime now) {
+  // Fast path: no limit reached (the common case costs one comparison each).
+  if (e.indexed <= now || !e.sa->lifetime().volume_event_pending()) return;
+  reindex(e, now);
 }
 
 mip6::Result<SadOpened, EspError> SecurityAssociationDatabase::unprotect(
@@ -32,30 +58,45 @@ mip6::Result<SadOpened, EspError> SecurityAssociationDatabase::unprotect(
   const std::uint32_t spi = (std::uint32_t{esp[0]} << 24) | (std::uint32_t{esp[1]} << 16) |
                             (std::uint32_t{esp[2]} << 8) | std::uint32_t{esp[3]};
   // RFC 4303 §3.4.2: no SA for this SPI -> discard (and audit).
-  EspSa* sa = find(SaDirection::kInbound, spi);
-  if (!sa) return mip6::fail(EspError::kUnknownSpi);
+  auto it = inbound_.find(spi);
+  if (it == inbound_.end()) return mip6::fail(EspError::kUnknownSpi);
+  EspSa* sa = it->second.sa.get();
   auto r = sa->unprotect(esp, out, now);
   if (!r) return mip6::fail(r.error());
+  note_packet(it->second, now);
   return SadOpened{sa, *r};
+}
+
+mip6::Result<EspSealed, EspError> SecurityAssociationDatabase::protect(
+    std::uint32_t spi, std::span<const std::uint8_t> payload, std::uint8_t next_header,
+    std::span<std::uint8_t> out, SaTime now) {
+  auto it = outbound_.find(spi);
+  if (it == outbound_.end()) return mip6::fail(EspError::kUnknownSpi);
+  auto r = it->second.sa->protect(payload, next_header, out, now);
+  if (!r) return mip6::fail(r.error());
+  note_packet(it->second, now);
+  return *r;
 }
 
 void SecurityAssociationDatabase::poll_lifetimes(SaTime now,
                                                  std::vector<SadLifetimeEvent>& events) {
-  for (auto* m : {&inbound_, &outbound_})
-    for (auto& [spi, sa] : *m) {
-      auto ev = sa->poll_lifetime(now);
-      if (ev.any()) events.push_back({spi, sa->direction(), ev});
-    }
+  while (!deadlines_.empty()) {
+    const auto [at, d, spi] = *deadlines_.begin();
+    if (at > now) break;
+    Entry& e = map(d).at(spi);  // the index only holds SAs of the maps
+    auto ev = e.sa->poll_lifetime(now);
+    if (ev.any()) events.push_back({spi, d, ev});
+    // What is left: the next time limit (hard after soft), if any. poll()
+    // reported every limit reached, so no volume event is pending.
+    const SaTime next = e.sa->next_lifetime_deadline().value_or(SaTime::max());
+    // A deadline equal to `now` was just reported; never loop on it.
+    reindex(e, next > now ? next : SaTime::max());
+  }
 }
 
 std::optional<SaTime> SecurityAssociationDatabase::next_lifetime_deadline() const {
-  std::optional<SaTime> d;
-  for (const auto* m : {&inbound_, &outbound_})
-    for (const auto& [spi, sa] : *m) {
-      auto t = sa->next_lifetime_deadline();
-      if (t && (!d || *t < *d)) d = t;
-    }
-  return d;
+  if (deadlines_.empty()) return std::nullopt;
+  return std::get<0>(*deadlines_.begin());
 }
 
 }  // namespace crypto

@@ -8,10 +8,10 @@
 # Tears everything down on exit, error or Ctrl-C.
 #
 #   run.sh [--mns N] [--seconds D] [--window W] [--build DIR] [--out DIR]
-#          [--register-cap S] [--timeout-ms MS]
+#          [--register-cap S] [--timeout-ms MS] [--proxy-nd kernel|user-space]
 set -euo pipefail
 
-MNS=10000 SECONDS_RUN=10 WINDOW=64 BUILD="" OUT="" REGISTER_CAP=900 TIMEOUT_MS=1000
+MNS=10000 SECONDS_RUN=10 WINDOW=64 BUILD="" OUT="" REGISTER_CAP=900 TIMEOUT_MS=1000 PROXY_ND=kernel
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --mns) MNS=$2; shift 2 ;;
@@ -21,7 +21,8 @@ while [[ $# -gt 0 ]]; do
     --out) OUT=$2; shift 2 ;;
     --register-cap) REGISTER_CAP=$2; shift 2 ;;  # seconds allowed for registering all MNs
     --timeout-ms) TIMEOUT_MS=$2; shift 2 ;;      # a BU unanswered this long counts as lost
-    -h|--help) sed -n 2,10p "$0"; exit 0 ;;
+    --proxy-nd) PROXY_ND=$2; shift 2 ;;          # kernel_state.proxy_nd of ha-agent's config
+    -h|--help) sed -n 2,11p "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -96,6 +97,7 @@ stop_ha() {
 
 # --- RSS of an ha-agent with a single configured MN (fixed cost) ---
 "$GENCONF" --has 1 --mns 1 --out "$WORK/gen1" --home-interface eth0 >/dev/null
+echo "kernel_state { proxy_nd: \"$PROXY_ND\" }" >>"$WORK/gen1/ha1.conf"
 start_ha "$WORK/gen1/ha1.conf" "$OUT/ha-agent-1mn.log"
 RSS_ONE=$(rss_kib "$HA_PID")
 stop_ha
@@ -103,6 +105,7 @@ stop_ha
 # --- configs for N MNs ---
 log "ha-genconf --has 1 --mns $MNS"
 "$GENCONF" --has 1 --mns "$MNS" --out "$WORK/gen" --home-interface eth0 >/dev/null
+echo "kernel_state { proxy_nd: \"$PROXY_ND\" }" >>"$WORK/gen/ha1.conf"
 log "starting ha-agent with $MNS configured MNs"
 start_ha "$WORK/gen/ha1.conf" "$OUT/ha-agent.log"
 RSS_BEFORE=$(rss_kib "$HA_PID")

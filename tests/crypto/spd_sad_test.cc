@@ -184,5 +184,118 @@ TEST(Sad, PollsLifetimesOfAllSas) {
   EXPECT_TRUE(ev[2].events.hard_expired);
 }
 
+// The deadline index must agree with a scan of every SA (the definition it
+// replaces) through adds, removes, packets and polls in random order.
+TEST(Sad, LifetimeIndexAgreesWithAScanOfEverySa) {
+  using std::chrono::seconds;
+  SecurityAssociationDatabase sad;
+  std::vector<std::pair<SaDirection, std::uint32_t>> live;
+  std::uint32_t rng = 12345;
+  auto next = [&rng](std::uint32_t n) {
+    rng = rng * 1103515245u + 12345u;
+    return (rng >> 8) % n;
+  };
+  auto scan = [&]() {
+    std::optional<SaTime> d;
+    for (auto [dir, spi] : live) {
+      auto t = sad.find(dir, spi)->next_lifetime_deadline();
+      if (t && (!d || *t < *d)) d = t;
+    }
+    return d;
+  };
+  SaTime now = t0();
+  std::uint32_t spi = 0x1000;
+  for (int step = 0; step < 3000; ++step) {
+    const auto op = next(10);
+    if (op < 5 || live.empty()) {
+      auto dir = next(2) ? SaDirection::kInbound : SaDirection::kOutbound;
+      auto p = params(EspAlgorithm::kAesGcm128, dir, false, ++spi);
+      if (next(3) != 0) p.soft_lifetime.seconds = 1 + next(100);
+      if (next(3) != 0) p.hard_lifetime.seconds = p.soft_lifetime.seconds + 1 + next(100);
+      ASSERT_TRUE(sad.add(make_sa(std::move(p), now)));
+      live.emplace_back(dir, spi);
+    } else if (op < 7) {
+      const auto i = next(static_cast<std::uint32_t>(live.size()));
+      ASSERT_TRUE(sad.remove(live[i].first, live[i].second));
+      live.erase(live.begin() + i);
+    } else {
+      now += seconds(next(20));
+      std::vector<SadLifetimeEvent> ev;
+      sad.poll_lifetimes(now, ev);
+      for (const auto& e : ev) EXPECT_TRUE(e.events.any());
+    }
+    // Everything due was polled, so the index and the scan agree exactly
+    // except right after time moved without a poll (op 7..9 always polls).
+    ASSERT_EQ(sad.next_lifetime_deadline(), scan()) << "step " << step;
+  }
+  EXPECT_GT(sad.lifetime_index_size(), 0u);
+}
+
+TEST(Sad, SasWithoutLifetimesStayOutOfTheIndex) {
+  SecurityAssociationDatabase sad;
+  for (std::uint32_t spi = 0x800; spi < 0x900; ++spi)
+    ASSERT_TRUE(sad.add(make_sa(params(EspAlgorithm::kAesGcm128, SaDirection::kInbound, false, spi))));
+  EXPECT_EQ(sad.lifetime_index_size(), 0u);
+  EXPECT_FALSE(sad.next_lifetime_deadline().has_value());
+  auto p = params(EspAlgorithm::kAesGcm128, SaDirection::kOutbound, false, 0x900);
+  p.hard_lifetime.seconds = 5;
+  ASSERT_TRUE(sad.add(make_sa(std::move(p))));
+  EXPECT_EQ(sad.lifetime_index_size(), 1u);
+  EXPECT_EQ(sad.next_lifetime_deadline(), t0() + std::chrono::seconds(5));
+  ASSERT_TRUE(sad.remove(SaDirection::kOutbound, 0x900));
+  EXPECT_EQ(sad.lifetime_index_size(), 0u);
+  EXPECT_FALSE(sad.next_lifetime_deadline().has_value());
+}
+
+// A byte/packet limit reached by a packet through the SAD is due at once.
+TEST(Sad, VolumeLimitReachedByAPacketIsDueAtThatPacket) {
+  using std::chrono::seconds;
+  SecurityAssociationDatabase sad;
+  auto po = params(EspAlgorithm::kAesGcm128, SaDirection::kOutbound, false, 0x600);
+  po.soft_lifetime.packets = 2;
+  po.hard_lifetime.seconds = 100;
+  ASSERT_TRUE(sad.add(make_sa(std::move(po))));
+  auto pi = params(EspAlgorithm::kAesGcm128, SaDirection::kInbound, false, 0x600);
+  pi.hard_lifetime.bytes = 10;
+  ASSERT_TRUE(sad.add(make_sa(std::move(pi))));
+  EXPECT_EQ(sad.next_lifetime_deadline(), t0() + seconds(100));
+
+  std::vector<std::uint8_t> pl(8, 0x11), esp(64), buf(64);
+  EXPECT_EQ(sad.protect(0x601, pl, 135, esp, t0()).error(), EspError::kUnknownSpi);
+  auto s1 = sad.protect(0x600, pl, 135, esp, t0() + seconds(1));
+  ASSERT_TRUE(s1);
+  EXPECT_EQ(sad.next_lifetime_deadline(), t0() + seconds(100)) << "1 packet of 2";
+  ASSERT_TRUE(sad.unprotect(std::span(esp).first(s1->size), buf, t0() + seconds(1)));
+  EXPECT_EQ(sad.next_lifetime_deadline(), t0() + seconds(100)) << "8 bytes of 10";
+  auto s2 = sad.protect(0x600, pl, 135, esp, t0() + seconds(2));
+  ASSERT_TRUE(s2);
+  EXPECT_EQ(sad.next_lifetime_deadline(), t0() + seconds(2)) << "soft packet limit reached";
+  ASSERT_TRUE(sad.unprotect(std::span(esp).first(s2->size), buf, t0() + seconds(3)));
+  EXPECT_EQ(sad.next_lifetime_deadline(), t0() + seconds(2));
+
+  std::vector<SadLifetimeEvent> ev;
+  sad.poll_lifetimes(t0() + seconds(3), ev);
+  ASSERT_EQ(ev.size(), 2u);
+  for (const auto& e : ev) {
+    EXPECT_EQ(e.spi, 0x600u);
+    if (e.direction == SaDirection::kOutbound) {
+      EXPECT_TRUE(e.events.soft_expired);
+      EXPECT_FALSE(e.events.hard_expired);
+    } else {
+      EXPECT_TRUE(e.events.soft_expired && e.events.hard_expired) << "hard implies soft";
+    }
+  }
+  // Left: the outbound SA's hard time limit.
+  EXPECT_EQ(sad.next_lifetime_deadline(), t0() + seconds(100));
+  EXPECT_EQ(sad.lifetime_index_size(), 1u);
+  ev.clear();
+  sad.poll_lifetimes(t0() + seconds(99), ev);
+  EXPECT_TRUE(ev.empty());
+  sad.poll_lifetimes(t0() + seconds(100), ev);
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_TRUE(ev[0].events.hard_expired);
+  EXPECT_FALSE(sad.next_lifetime_deadline().has_value());
+}
+
 }  // namespace
 }  // namespace crypto
