@@ -193,6 +193,9 @@ void build_backends(const pb::HaAgentConfig& m, const Scope& top, Config& c) {
   Scope ks = top.nested("kernel_state");
   if (auto b = parse_kernel_state_backend(m.kernel_state().backend())) c.kernel_state = *b;
   else ks.error("backend", "unknown kernel state backend " + quote(m.kernel_state().backend()) + " (expected netlink or none)");
+  if (m.kernel_state().proxy_nd() == "user-space") c.proxy_nd_in_user_space = true;
+  else if (m.kernel_state().proxy_nd() != "kernel")
+    ks.error("proxy_nd", "unknown proxy_nd " + quote(m.kernel_state().proxy_nd()) + " (expected kernel or user-space)");
 }
 
 }  // namespace
@@ -217,6 +220,7 @@ Config build_config(const pb::HaAgentConfig& m, const Scope& top) {
   if (m.has_harp()) c.harp = build_harp(m.harp(), top.nested("harp"), ctx);
   if (m.has_snapshot_path() && absolute_path(top, "snapshot_path", m.snapshot_path()))
     c.snapshot_path = m.snapshot_path();
+  build_operations(m, top, c);
   return c;
 }
 

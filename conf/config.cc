@@ -53,6 +53,10 @@ std::string join(const std::vector<T>& v) {
 
 }  // namespace
 
+std::string MetricsListenConfig::to_string() const {
+  return (ipv6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
+}
+
 std::string_view to_string(LogLevel v) { return name_of(kLevels, v); }
 std::string_view to_string(LogSink v) { return name_of(kSinks, v); }
 std::string_view to_string(PacketIoBackend v) { return name_of(kPacketIo, v); }
@@ -119,6 +123,13 @@ std::string describe(const Config& c) {
     s += "  harp            (standalone)\n";
   }
   if (c.snapshot_path) s += "  snapshot_path   " + *c.snapshot_path + "\n";
+  if (c.privileges)
+    s += "  privileges      user " + c.privileges->user + " group " +
+         c.privileges->group.value_or("(login group)") + ", keeps CAP_NET_RAW CAP_NET_ADMIN\n";
+  else
+    s += "  privileges      (keeps running as started)\n";
+  s += "  metrics         " + (c.metrics ? "http://" + c.metrics->to_string() + "/metrics" : std::string("(no listener)")) +
+       "\n";
   return s;
 }
 

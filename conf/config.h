@@ -120,6 +120,22 @@ struct HarpConfig {
   std::uint32_t switch_rate_per_s = 1000;
 };
 
+// Least privilege (docs/operations.md): the user and group the daemon
+// switches to once everything privileged is open. Names only: conf/ does no
+// I/O, the daemon resolves them (and fails naming the field when unknown).
+struct PrivilegesConfig {
+  std::string user;
+  std::optional<std::string> group;  // default: the user's login group
+};
+
+// The HTTP listener for GET /metrics: a numeric address and a port.
+struct MetricsListenConfig {
+  std::string address = "::1";  // numeric, without brackets
+  bool ipv6 = true;
+  std::uint16_t port = 9469;
+  std::string to_string() const;  // "[::1]:9469" / "127.0.0.1:9469"
+};
+
 struct Config {
   std::string file_name;  // as given to load(), for messages
   std::vector<mip6::Ipv6Address> ha_addresses;
@@ -132,8 +148,13 @@ struct Config {
   AdminConfig admin;
   PacketIoConfig packet_io;
   KernelStateBackend kernel_state = KernelStateBackend::kNetlink;
+  // kernel_state.proxy_nd: true = "user-space" (ha-agent answers NS for the
+  // bound home addresses), false = "kernel" (proxy NDP entries).
+  bool proxy_nd_in_user_space = false;
   std::optional<HarpConfig> harp;
   std::optional<std::string> snapshot_path;
+  std::optional<PrivilegesConfig> privileges;  // absent: keep running as started
+  std::optional<MetricsListenConfig> metrics;  // absent: no HTTP listener
 };
 
 // True when `hoa` is one this HA serves as active HA (see ServedHomeAddresses).

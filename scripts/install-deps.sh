@@ -11,11 +11,14 @@ PACKAGES=(
   libssl-dev libboost-log-dev libboost-program-options-dev libboost-system-dev
   libboost-dev libprotobuf-dev protobuf-compiler
   libnl-3-dev libnl-route-3-dev libnl-xfrm-3-dev
+  libcap-dev libsystemd-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # fuzzing and sanitizers
   clang libclang-rt-14-dev
   # network namespaces, interop
   iproute2 nftables python3-scapy python3-cryptography tshark procps
+  # least-privilege test (setpriv); systemd-analyze is used when present
+  util-linux
 )
 
 missing=()

@@ -51,12 +51,14 @@ def split_mn_conf(text, links, rate_total):
     return {c: head.rstrip("\n") + '\ninterface: "eth0"\n' + "\n".join(bs) + "\n" for c, bs in per.items()}
 
 
-def tune_ha_conf(text, hello_ms, multiplier, switch_rate, takeover):
+def tune_ha_conf(text, hello_ms, multiplier, switch_rate, takeover, proxy_nd="kernel"):
     extra = (f"  hello_interval_ms: {hello_ms}\n  dead_multiplier: {multiplier}\n"
              f"  switch_rate_per_s: {switch_rate}\n  takeover: \"{takeover}\"\n")
     out, n = re.subn(r"(harp \{\n)", lambda m: m.group(1) + extra, text, count=1)
     if n != 1:
         raise BenchError("ha-genconf wrote no harp section")
+    if proxy_nd != "kernel":  # ha-genconf writes no kernel_state section
+        out += f'kernel_state {{\n  proxy_nd: "{proxy_nd}"\n}}\n'
     return out
 
 
@@ -90,7 +92,7 @@ class Cluster:
         self.conf = {}
         for k in range(1, a.has + 1):
             p = f"{self.work}/gen/ha{k}.conf"
-            c = tune_ha_conf(open(p).read(), a.hello_ms, a.multiplier, a.switch_rate, a.takeover)
+            c = tune_ha_conf(open(p).read(), a.hello_ms, a.multiplier, a.switch_rate, a.takeover, a.proxy_nd)
             open(p, "w").write(c)
             self.conf[k] = c
         parts = split_mn_conf(open(f"{self.work}/gen/mn-emu.conf").read(), self.topo.mn_links,

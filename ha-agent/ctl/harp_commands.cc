@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <ctime>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "ha-agent/ctl/admin_client.h"
@@ -166,14 +167,23 @@ int run_move(const char* name, int argc, char** argv, bool drain) {
     ev.mutable_events()->set_after_serial(after);
     admin::Response er;
     if (int rc = request(name, o.socket, ev, er); rc >= 0) return rc;
+    std::optional<int> outcome;
     for (const auto& e : er.events().events()) {
       after = std::max(after, e.serial());
       std::cout << event_line(e) << "\n";
-      if (e.kind() != "switchover_result") continue;
-      // A drain reports "accepted" per target, then "drained".
-      if (drain && e.detail() == "accepted") continue;
-      return e.detail() == (drain ? "drained" : "accepted") ? 0 : 2;
+      if (e.kind() != "switchover_result" || outcome) continue;
+      if (!drain) {
+        outcome = e.detail() == "accepted" ? 0 : 2;
+        continue;
+      }
+      // A drain reports "accepted" per target; once every accepted target's
+      // HA Switch jobs have ended, "completed" for each of them, all in the
+      // same batch (harp_control.cc). "drained": there was no MN to move.
+      // Anything else (refused, no_reply, target_failed, ...) is a failure.
+      if (e.detail() == "accepted") continue;
+      outcome = e.detail() == "completed" || e.detail() == "drained" ? 0 : 2;
     }
+    if (outcome) return *outcome;  // after printing the rest of the batch
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   std::fprintf(stderr, "ha-agentctl %s: no outcome within %u s\n", name, timeout_s);

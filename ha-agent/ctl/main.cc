@@ -13,6 +13,13 @@ void usage(std::FILE* to) {
   for (const auto& c : ha_agent::ctl::subcommands())
     std::fprintf(to, "  %-12.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
                  static_cast<int>(c.summary.size()), c.summary.data());
+  std::fprintf(to,
+               "\noptions of the commands that talk to the daemon:\n"
+               "  --socket PATH  the admin socket (default /run/ha-agent/admin.sock)\n"
+               "  --json         JSON (protobuf JSON mapping) instead of a table\n"
+               "  --help         the command's own options\n"
+               "\nexit status: 0 ok, 1 usage error, 2 refused by the daemon (decode: malformed\n"
+               "message), 3 daemon unreachable (not running, or no permission on the socket)\n");
 }
 
 }  // namespace

@@ -69,6 +69,7 @@ void Daemon::export_counters() {
   metrics_.counter("ha_agent_admin_requests_total", {}, "Admin requests served").set(admin_->requests());
   metrics_.counter("ha_agent_admin_bad_requests_total", {}, "Admin requests refused as malformed")
       .set(admin_->bad_requests());
+  export_harp_counters();  // daemon_operations.cc
 }
 
 admin::Response Daemon::handle_admin(const admin::Request& req) {

@@ -131,6 +131,10 @@ mip6::Status<std::string> Daemon::setup() {
   io::AfPacketOptions po;
   po.interfaces = {};  // every interface: MNs and peers may reach any of ours
   po.local_addresses = config_.ha_addresses;
+  if (config_.proxy_nd_in_user_space) {
+    po.solicited_node_multicast = true;
+    po.all_multicast_ifindexes = {home_ifindex_};
+  }
   auto pio = io::AfPacketIo::open(io_, po);
   if (!pio) return mip6::fail("packet backend: " + pio.error());
   packet_io_ = std::move(pio).value();
@@ -150,8 +154,11 @@ mip6::Status<std::string> Daemon::setup() {
                                           : kernel::KernelStateBackend::kNetlink);
   if (!ks) return mip6::fail("kernel state: " + ks.error().to_string());
   kernel_ = std::move(ks).value();
-  if (auto r = kernel_->enable_proxy_ndp(home_interface_); !r)
-    return mip6::fail("enable proxy_ndp on " + home_interface_ + ": " + r.error().to_string());
+  // With proxy ND in user space no proxy entries are installed, so the
+  // proxy_ndp sysctl stays as it is.
+  if (!config_.proxy_nd_in_user_space)
+    if (auto r = kernel_->enable_proxy_ndp(home_interface_); !r)
+      return mip6::fail("enable proxy_ndp on " + home_interface_ + ": " + r.error().to_string());
   // Data plane (RFC 6275 §10.4.2): home-address routes point into a TUN
   // device whose packets ha-agent tunnels to the care-of address. With the
   // "none" backend nothing is created: routes are only recorded.
@@ -185,6 +192,8 @@ mip6::Status<std::string> Daemon::setup() {
                                         [this](const admin::Request& r) { return handle_admin(r); });
   if (!admin) return mip6::fail(admin.error());
   admin_ = std::move(admin).value();
+  // Metrics listener, then the privilege drop: the last privileged step.
+  if (auto st = setup_operations(); !st) return st;
 
   signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
     if (ec) return;
@@ -200,6 +209,7 @@ mip6::Status<std::string> Daemon::setup() {
 }
 
 void Daemon::run() {
+  notify_ready();
   io_.run();
   shutdown();
 }
@@ -207,11 +217,13 @@ void Daemon::run() {
 void Daemon::stop() {
   if (stopping_) return;
   stopping_ = true;
+  notify_stopping();
   shutdown();
   io_.stop();
 }
 
 void Daemon::shutdown() {
+  metrics_http_.reset();
   if (harp_ && packet_io_ && !left_group_) {
     left_group_ = true;
     apply_harp(harp_->leave(Clock::now()));  // Hello with HA Lifetime 0 (§5.4)
@@ -245,10 +257,13 @@ void Daemon::log_drop(const Dropped& d) {
 void Daemon::on_packet(std::span<const std::uint8_t> packet, int ifindex) {
   // The reverse tunnel carries plain IPv6-in-IPv6 (no extension headers).
   if (packet.size() >= 40 && packet[6] == kIpProtoIpv6) return tunnel_from_mobile_node(packet);
+  // Neighbor Solicitations reach us only with proxy ND in user space.
+  if (config_.proxy_nd_in_user_space && answer_neighbor_solicitation(packet, ifindex)) return;
   auto r = rx_->process(packet, ifindex, Clock::now());
   if (!r) {
     const Dropped& d = r.error();
     log_drop(d);
+    count_dropped(d);
     if (d.reason == RxDrop::kUnknownMhType)
       apply(ha_->on_unknown_mh_type(d.source, d.destination, d.home_address));
     return;
@@ -303,6 +318,7 @@ void Daemon::tunnel_from_mobile_node(std::span<const std::uint8_t> outer) {
 }
 
 void Daemon::on_inbound(const InboundMessage& m) {
+  count_received(m);
   if (const auto* bu = std::get_if<mip6::BindingUpdate>(&m.mh.message)) {
     on_binding_update(m, *bu);
     rearm_timer();
@@ -395,9 +411,7 @@ void Daemon::apply_kernel_and_packets(const mip6::Actions& actions) {
           } else if constexpr (std::is_same_v<T, mip6::InstallHomeAddress>) {
             for (const auto& addr : {std::optional(x.home_address), x.link_local}) {
               if (!addr) continue;
-              if (auto r = kernel_->add_proxy_ndp({*addr, home_interface_}); !r)
-                HA_LOG(log_, kWarning) << "proxy NDP for " << addr->to_string() << ": "
-                                       << r.error().to_string();
+              add_proxy_nd(*addr, x.home_address);
               send_neighbor_advertisements(*addr);
               na_repeats_.push_back({Clock::now() + std::chrono::seconds(1), *addr, x.home_address, 2});
             }
@@ -408,9 +422,7 @@ void Daemon::apply_kernel_and_packets(const mip6::Actions& actions) {
           } else if constexpr (std::is_same_v<T, mip6::RemoveHomeAddress>) {
             for (const auto& addr : {std::optional(x.home_address), x.link_local}) {
               if (!addr) continue;
-              if (auto r = kernel_->remove_proxy_ndp({*addr, home_interface_}); !r)
-                HA_LOG(log_, kWarning) << "removing proxy NDP for " << addr->to_string() << ": "
-                                       << r.error().to_string();
+              remove_proxy_nd(*addr);
             }
             if (auto r = kernel_->remove_host_route({x.home_address, route_interface_, std::nullopt, 1024});
                 !r)
@@ -439,10 +451,8 @@ void Daemon::rearm_timer() {
   if (stopping_) return;
   std::optional<Clock::time_point> next = ha_ ? ha_->next_expiry() : std::nullopt;
   if (!na_repeats_.empty() && (!next || na_repeats_.front().at < *next)) next = na_repeats_.front().at;
-  // The SAD's deadline scan visits every SA: only pay for it when some SA has
-  // a lifetime (none can yet: the configuration has no SA lifetime fields).
-  if (sa_lifetimes_)
-    if (auto l = security_.sad.next_lifetime_deadline(); l && (!next || *l < *next)) next = *l;
+  // O(1): the SAD keeps SA lifetime deadlines in an ordered index.
+  if (auto l = security_.sad.next_lifetime_deadline(); l && (!next || *l < *next)) next = *l;
   if (harp_)
     if (auto h = harp_->next_expiry(); h && (!next || *h < *next)) next = *h;
   // Wake up at least once a minute even with nothing scheduled.
@@ -467,7 +477,7 @@ void Daemon::on_timer() {
     if (--r.left > 0) na_repeats_.push_back({now + std::chrono::seconds(1), r.target, r.home_address, r.left});
   }
   std::vector<crypto::SadLifetimeEvent> events;
-  if (sa_lifetimes_) security_.sad.poll_lifetimes(now, events);
+  security_.sad.poll_lifetimes(now, events);
   for (const auto& e : events)
     HA_LOG(log_, kWarning) << "ESP SA spi " << e.spi << " lifetime event (soft="
                            << e.events.soft_expired << " hard=" << e.events.hard_expired << ")";

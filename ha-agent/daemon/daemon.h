@@ -13,17 +13,21 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "conf/config.h"
 #include "ha-agent/admin/admin_server.h"
+#include "ha-agent/daemon/privileges.h"
 #include "ha-agent/daemon/security_setup.h"
+#include "ha-agent/daemon/service_notify.h"
 #include "ha-agent/daemon/signalling_path.h"
 #include "ha-agent/io/nft_guard.h"
 #include "ha-agent/io/packet_io.h"
 #include "ha-agent/io/tun_device.h"
 #include "ha-agent/kernel/kernel_state.h"
 #include "ha-agent/log/log.h"
+#include "ha-agent/metrics/http_listener.h"
 #include "ha-agent/metrics/registry.h"
 #include "harp/harp_node.h"
 #include "mip6/home_agent.h"
@@ -57,11 +61,18 @@ class Daemon {
   mip6::Status<std::string> setup_harp();
   void on_binding_update(const InboundMessage& m, const mip6::BindingUpdate& bu);
   void apply_harp(const harp::HarpActions& actions);
+  void forget_peer_replay_state(const mip6::Ipv6Address& peer);
   void harp_binding_events(const mip6::Actions& actions);
   void apply(const mip6::Actions& actions);
   void apply_kernel_and_packets(const mip6::Actions& actions);
   void send(const Outbound& out, const char* what);
   void send_neighbor_advertisements(const mip6::Ipv6Address& target);
+  // kernel_state.proxy_nd "user-space" (daemon_proxy_nd.cc): proxy ND for
+  // bound home addresses without kernel proxy entries. True when `packet`
+  // was a Neighbor Solicitation for one of them (answered or dropped).
+  bool answer_neighbor_solicitation(std::span<const std::uint8_t> packet, int ifindex);
+  void add_proxy_nd(const mip6::Ipv6Address& target, const mip6::Ipv6Address& home_address);
+  void remove_proxy_nd(const mip6::Ipv6Address& target);
   // RFC 6275 §10.4.2 bidirectional tunnel, in user space.
   void tunnel_to_mobile_node(std::span<const std::uint8_t> packet);
   void tunnel_from_mobile_node(std::span<const std::uint8_t> packet);
@@ -70,6 +81,16 @@ class Daemon {
   void shutdown();
   admin::Response handle_admin(const admin::Request& req);
   void export_counters();
+  // Operating the daemon (daemon_operations.cc, issue #7): metrics listener,
+  // privilege drop, sd_notify, the metrics the other parts do not keep.
+  mip6::Status<std::string> setup_operations();
+  std::string metrics_text();
+  void export_harp_counters();
+  void count_received(const InboundMessage& m);
+  void count_dropped(const Dropped& d);
+  void count_harp_event(const harp::HarpEvent& e);
+  void notify_ready();
+  void notify_stopping();
   void log_drop(const Dropped& d);
 
   using Clock = std::chrono::steady_clock;
@@ -110,15 +131,22 @@ class Daemon {
     int left;
   };
   std::deque<NaRepeat> na_repeats_;
+  // User-space proxy ND: the addresses we answer NS for (HoA and its
+  // link-local), each to the home address of its binding.
+  std::unordered_map<mip6::Ipv6Address, mip6::Ipv6Address> user_space_proxy_;
 
   Clock::time_point started_;
   std::string packet_backend_text_;
   bool stopping_ = false;
   bool left_group_ = false;
-  // True when some SA has a soft or hard lifetime. SA lifetimes are not in
-  // the configuration yet, so this stays false; the SAD's lifetime scan is
-  // O(number of SAs) and must not run after every packet (docs/PERFORMANCE.md).
-  bool sa_lifetimes_ = false;
+
+  // Operations (daemon_operations.cc). Declared last: the listener is
+  // destroyed first and its render callback never outlives the daemon.
+  metrics::PerReason<std::uint8_t> rx_messages_{metrics_, "ha_agent_rx_messages_total", "message",
+                                                "Authenticated signalling messages received, by message"};
+  std::optional<RunAs> run_as_;
+  std::unique_ptr<ServiceNotifier> notifier_;
+  std::unique_ptr<metrics::HttpListener> metrics_http_;
 };
 
 }  // namespace ha_agent

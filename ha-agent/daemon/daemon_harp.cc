@@ -60,6 +60,27 @@ void Daemon::harp_binding_events(const mip6::Actions& actions) {
       apply_harp(harp_->on_binding_event(*e, Clock::now()));
 }
 
+// The SAs between HAs are keyed manually and the sender's ESP sequence
+// counter is not kept across a restart: a restarted peer numbers its packets
+// from 1 again, and our inbound SA would drop them as replays (or "too old")
+// until its counter passes the one of its previous life -- seconds to
+// minutes in which the peer cannot rejoin the group. RFC 4303 §3.3.3: with
+// manual keys anti-replay only works if the sender's counter survives
+// reboots. So once the group declares the peer down (dead interval, or a
+// graceful leave), its next packets may come from a new life: the inbound
+// window starts afresh. While the peer is up, the window protects as usual.
+// HARP itself accepts any Hello sequence after a peer was down (harp.md).
+void Daemon::forget_peer_replay_state(const mip6::Ipv6Address& peer) {
+  for (const auto& p : config_.harp->peers) {
+    if (p.address != peer) continue;
+    if (auto* sa = security_.sad.find(crypto::SaDirection::kInbound, p.sa.spi_in)) {
+      (void)sa->restore_replay_window(0);  // nothing received yet
+      HA_LOG(log_, kInfo) << "harp: peer " << peer.to_string()
+                          << " down: its inbound ESP replay window starts afresh";
+    }
+  }
+}
+
 void Daemon::apply_harp(const harp::HarpActions& actions) {
   for (const auto& a : actions) {
     std::visit(
@@ -82,6 +103,8 @@ void Daemon::apply_harp(const harp::HarpActions& actions) {
             ha_->set_serving(x.serving);
             HA_LOG(log_, kNotice) << (x.serving ? "serving mobile nodes" : "not serving (standby)");
           } else if constexpr (std::is_same_v<T, harp::HarpEvent>) {
+            if (x.kind == harp::EventKind::kPeerDown) forget_peer_replay_state(x.peer);
+            count_harp_event(x);
             HA_LOG(log_, kNotice) << "harp: " << harp::to_string(x.kind)
                                   << (x.peer.is_unspecified() ? "" : " peer " + x.peer.to_string())
                                   << (x.home_address.is_unspecified()

@@ -30,14 +30,20 @@ constexpr const char* kUsage =
     "\n"
     "  --config FILE        run with this configuration (Protobuf text format,\n"
     "                       schema conf/ha_agent.proto, example docs/ha-agent.conf.example)\n"
-    "  --foreground         stay in the foreground and log to stderr as configured;\n"
-    "                       without it ha-agent detaches once set up, reporting set-up\n"
-    "                       errors before it does (use --foreground under systemd)\n"
-    "  --check-config FILE  validate the file and the key files it names; print every\n"
-    "                       error as file:line:column: field: message; exit 0 if valid,\n"
-    "                       1 if not\n"
+    "  --foreground         stay in the foreground and log as configured (stderr or\n"
+    "                       syslog); without it ha-agent detaches once set up, reporting\n"
+    "                       set-up errors before it does (use --foreground under systemd)\n"
+    "  --check-config FILE  validate the file, the key files it names and the user of\n"
+    "                       `privileges`; print every error as\n"
+    "                       file:line:column: field: message; exit 0 if valid, 1 if not\n"
     "  --version            print the version\n"
     "  --help               this text\n"
+    "\n"
+    "Set-up opens every socket, netlink handle, the nftables table, the TUN device,\n"
+    "the admin socket and the metrics listener (`metrics` section), then switches to\n"
+    "the user of the `privileges` section keeping only CAP_NET_ADMIN and CAP_NET_RAW.\n"
+    "Under systemd (NOTIFY_SOCKET set) it reports READY=1, STOPPING=1 and STATUS=\n"
+    "(dist/systemd/ha-agent.service); the admin console is ha-agentctl.\n"
     "\n"
     "Signals: SIGTERM or SIGINT stop cleanly (kernel state ha-agent installed is removed).\n"
     "Exit status: 0 clean stop, 1 bad configuration or set-up failure, 2 bad usage.\n";
@@ -75,6 +81,13 @@ int check_config(const std::string& path) {
   if (auto st = ha_agent::add_mobile_nodes(s, *cfg, std::chrono::steady_clock::now()); !st) {
     std::cerr << path << ": " << st.error() << "\n";
     return 1;
+  }
+  // So is a user that exists (the daemon switches to it after set-up).
+  if (cfg->privileges) {
+    if (auto who = ha_agent::resolve_run_as(*cfg->privileges); !who) {
+      std::cerr << path << ": " << who.error() << "\n";
+      return 1;
+    }
   }
   std::cout << conf::describe(*cfg) << path << ": valid\n";
   return 0;

@@ -58,7 +58,7 @@ mip6::Status<std::string> add_sa_pair(SecuritySetup& s, const SaPairSpec& spec,
     p.extended_sequence_numbers = c.extended_sequence_numbers;
     p.replay_window = c.replay_window;
     p.selector = selector;
-    auto sa = crypto::EspSa::create(std::move(p), now);
+    auto sa = crypto::EspSa::create(std::move(p), now, s.contexts);
     if (!sa)
       return mip6::fail("SA spi " + std::to_string(in ? c.spi_in : c.spi_out) + " (" +
                         spec.remote.to_string() + "): " + std::string(crypto::to_string(sa.error())));

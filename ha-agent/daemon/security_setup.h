@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "conf/config.h"
+#include "crypto/esp_context_cache.h"
 #include "crypto/sa_lifetime.h"
 #include "crypto/sad.h"
 #include "crypto/spd.h"
@@ -22,6 +23,10 @@
 namespace ha_agent {
 
 struct SecuritySetup {
+  // One set of keyed OpenSSL contexts for every SA of the daemon (all used on
+  // its io_context thread): an SA then costs its key octets, not its key
+  // schedules (docs/crypto.md, docs/PERFORMANCE.md).
+  crypto::EspContextCachePtr contexts = crypto::EspContextCache::make();
   crypto::SecurityAssociationDatabase sad;
   crypto::SecurityPolicyDatabase spd;
 };

@@ -120,10 +120,11 @@ mip6::Status<TxFailure> SendPath::build(const Outbound& o, std::vector<std::uint
   if (!spi)
     return mip6::fail(TxFailure{TxError::kNoPolicy, "no outbound policy for " +
                                                         o.final_destination.to_string()});
-  crypto::EspSa* sa = sad_.find(crypto::SaDirection::kOutbound, *spi);
+  const crypto::EspSa* sa = sad_.find(crypto::SaDirection::kOutbound, *spi);
   if (!sa) return mip6::fail(TxFailure{TxError::kNoSa, "no outbound SA " + std::to_string(*spi)});
   esp_.resize(sa->protected_size(mh_.size()));
-  auto sealed = sa->protect(mh_, mip6::ipproto::kMobility, esp_, now);
+  // Through the SAD, so a byte/packet lifetime reached here is scheduled.
+  auto sealed = sad_.protect(*spi, mh_, mip6::ipproto::kMobility, esp_, now);
   if (!sealed) return mip6::fail(TxFailure{TxError::kEsp, std::string(crypto::to_string(sealed.error()))});
   esp_.resize(sealed->size);
 

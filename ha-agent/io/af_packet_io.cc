@@ -34,33 +34,72 @@ std::uint32_t be_word(const std::uint8_t* p) {
 
 }  // namespace
 
-std::vector<BpfInstruction> build_destination_filter(const std::vector<mip6::Ipv6Address>& addrs) {
-  std::vector<BpfInstruction> p;
+std::vector<BpfInstruction> build_destination_filter(const std::vector<mip6::Ipv6Address>& addrs,
+                                                     bool solicited_node_multicast) {
+  // Built with absolute jump targets (kAccept / kReject patched at the end),
+  // then made relative: classic BPF jumps forward only, 8-bit offsets.
+  constexpr std::uint32_t kAccept = 0x10000, kReject = 0x10001;
+  struct Ins {
+    std::uint16_t code;
+    std::uint32_t jt, jf;  // absolute targets (jumps only)
+    std::uint32_t k;
+  };
+  std::vector<Ins> p;
   const std::size_t n = addrs.size() > kMaxFilteredAddresses ? 0 : addrs.size();
-  const std::size_t reject = 3 + 8 * n;
   // IPv6 version nibble (the socket is bound to ETH_P_IPV6; this guards odd frames).
   p.push_back({kLdAbsB, 0, 0, 0});
   p.push_back({kAndK, 0, 0, 0xf0});
-  p.push_back({kJeqK, 0, static_cast<std::uint8_t>(n == 0 ? 1 : reject - 3), 0x60});
   if (n == 0) {
     // No address list (or too long to encode): keep every IPv6 packet.
-    p.push_back({kRetK, 0, 0, kSnapLen});
-    p.push_back({kRetK, 0, 0, 0});
-    return p;
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t next = 3 + 8 * (i + 1);
-    for (std::size_t w = 0; w < 4; ++w) {
-      const std::size_t pos = 3 + 8 * i + 2 * w + 1;  // position of the jeq
-      p.push_back({kLdAbsW, 0, 0, static_cast<std::uint32_t>(24 + 4 * w)});
-      const std::uint8_t jf = static_cast<std::uint8_t>(next - (pos + 1));
-      const std::uint8_t jt = w == 3 ? static_cast<std::uint8_t>(reject + 1 - (pos + 1)) : 0;
-      p.push_back({kJeqK, jt, jf, be_word(addrs[i].data() + 4 * w)});
+    p.push_back({kJeqK, kAccept, kReject, 0x60});
+    p.push_back({kRetK, 0, 0, 0});         // reject
+    p.push_back({kRetK, 0, 0, kSnapLen});  // accept
+  } else {
+    p.push_back({kJeqK, 3, kReject, 0x60});
+    const std::uint32_t after_list = static_cast<std::uint32_t>(3 + 8 * n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto next = static_cast<std::uint32_t>(3 + 8 * (i + 1));
+      for (std::size_t w = 0; w < 4; ++w) {
+        const auto here = static_cast<std::uint32_t>(p.size() + 2);
+        p.push_back({kLdAbsW, 0, 0, static_cast<std::uint32_t>(24 + 4 * w)});
+        p.push_back({kJeqK, w == 3 ? kAccept : here, next == after_list ? after_list : next,
+                     be_word(addrs[i].data() + 4 * w)});
+      }
     }
+    if (solicited_node_multicast) {
+      // ff02::1:ffXX:XXXX (RFC 4291 §2.7.1): where Neighbor Solicitations
+      // for addresses we answer in user space are sent.
+      const auto b = static_cast<std::uint32_t>(p.size());
+      p.push_back({kLdAbsW, 0, 0, 24});
+      p.push_back({kJeqK, b + 2, kReject, 0xff020000});
+      p.push_back({kLdAbsW, 0, 0, 28});
+      p.push_back({kJeqK, b + 4, kReject, 0});
+      p.push_back({kLdAbsW, 0, 0, 32});
+      p.push_back({kJeqK, b + 6, kReject, 1});
+      p.push_back({kLdAbsW, 0, 0, 36});
+      p.push_back({kAndK, 0, 0, 0xff000000});
+      p.push_back({kJeqK, kAccept, kReject, 0xff000000});
+    }
+    p.push_back({kRetK, 0, 0, 0});          // reject
+    p.push_back({kRetK, 0, 0, kSnapLen});   // accept
   }
-  p.push_back({kRetK, 0, 0, 0});
-  p.push_back({kRetK, 0, 0, kSnapLen});
-  return p;
+  const std::uint32_t reject = static_cast<std::uint32_t>(p.size() - 2);
+  const std::uint32_t accept = static_cast<std::uint32_t>(p.size() - 1);
+  std::vector<BpfInstruction> out;
+  for (std::size_t pc = 0; pc < p.size(); ++pc) {
+    const Ins& i = p[pc];
+    if (i.code != kJeqK) {
+      out.push_back({i.code, 0, 0, i.k});
+      continue;
+    }
+    auto rel = [&](std::uint32_t t) {
+      if (t == kAccept) t = accept;
+      if (t == kReject) t = reject;
+      return static_cast<std::uint8_t>(t - (pc + 1));
+    };
+    out.push_back({i.code, rel(i.jt), rel(i.jf), i.k});
+  }
+  return out;
 }
 
 std::uint32_t run_destination_filter(const std::vector<BpfInstruction>& prog,
@@ -95,7 +134,8 @@ std::uint32_t run_destination_filter(const std::vector<BpfInstruction>& prog,
 mip6::Result<std::unique_ptr<AfPacketIo>, std::string> AfPacketIo::open(
     boost::asio::io_context& io, const AfPacketOptions& options) {
   std::unique_ptr<AfPacketIo> self(new AfPacketIo());
-  const auto prog = build_destination_filter(options.local_addresses);
+  const auto prog =
+      build_destination_filter(options.local_addresses, options.solicited_node_multicast);
   std::vector<sock_filter> filter;
   for (const auto& i : prog) filter.push_back({i.code, i.jt, i.jf, i.k});
   sock_fprog fprog{static_cast<unsigned short>(filter.size()), filter.data()};
@@ -127,6 +167,15 @@ mip6::Result<std::unique_ptr<AfPacketIo>, std::string> AfPacketIo::open(
       sll.sll_ifindex = r.ifindex;
       if (::bind(fd, reinterpret_cast<sockaddr*>(&sll), sizeof sll) < 0)
         return mip6::fail(errno_text(("bind AF_PACKET to " + label).c_str()));
+    }
+    // Multicast frames the interface would filter out (solicited-node
+    // groups we answer without joining them); dropped with the socket.
+    for (int ifindex : options.all_multicast_ifindexes) {
+      packet_mreq mr{};
+      mr.mr_ifindex = ifindex;
+      mr.mr_type = PACKET_MR_ALLMULTI;
+      if (::setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof mr) < 0)
+        return mip6::fail(errno_text(("PACKET_MR_ALLMULTI on " + label).c_str()));
     }
     self->receivers_.push_back(std::move(r));
   }

@@ -24,6 +24,12 @@ struct AfPacketOptions {
   std::vector<std::string> interfaces;           // empty: all interfaces
   std::vector<mip6::Ipv6Address> local_addresses;  // kernel filter keeps packets to these
   int receive_buffer_bytes = 8 << 20;
+  // Also keep packets to solicited-node multicast groups (ff02::1:ff00:0/104):
+  // the daemon answers Neighbor Solicitations for home addresses itself.
+  bool solicited_node_multicast = false;
+  // Interfaces put in all-multicast mode (PACKET_MR_ALLMULTI) for as long
+  // as the sockets are open, so such groups arrive without being joined.
+  std::vector<int> all_multicast_ifindexes;
 };
 
 // Builds the classic BPF program described above (exposed for tests).
@@ -32,7 +38,8 @@ struct BpfInstruction {
   std::uint8_t jt, jf;
   std::uint32_t k;
 };
-std::vector<BpfInstruction> build_destination_filter(const std::vector<mip6::Ipv6Address>& addrs);
+std::vector<BpfInstruction> build_destination_filter(const std::vector<mip6::Ipv6Address>& addrs,
+                                                     bool solicited_node_multicast = false);
 // Runs a program built by build_destination_filter over a packet (tests).
 std::uint32_t run_destination_filter(const std::vector<BpfInstruction>& prog,
                                      std::span<const std::uint8_t> packet);

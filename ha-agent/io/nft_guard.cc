@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "ha-agent/io/inherit_net_admin.h"
+
 extern char** environ;
 
 namespace ha_agent::io {
@@ -27,7 +29,13 @@ mip6::Status<std::string> run_nft(const std::string& script) {
   char arg0[] = "nft", arg1[] = "-f", arg2[] = "-";
   char* argv[] = {arg0, arg1, arg2, nullptr};
   pid_t pid;
-  int rc = posix_spawnp(&pid, "nft", &fa, nullptr, argv, environ);
+  int rc;
+  {
+    // After the privilege drop nft must still get CAP_NET_ADMIN (removing
+    // the table at shutdown): only for this one spawn.
+    InheritNetAdmin keep;
+    rc = posix_spawnp(&pid, "nft", &fa, nullptr, argv, environ);
+  }
   posix_spawn_file_actions_destroy(&fa);
   ::close(in[0]);
   ::close(err[1]);

@@ -1,5 +1,7 @@
 #include "ha-agent/metrics/registry.h"
 
+#include <algorithm>
+
 namespace ha_agent::metrics {
 namespace {
 
@@ -35,6 +37,12 @@ Metric& Registry::gauge(std::string_view name, Labels labels, std::string_view h
 }
 
 Metric& Registry::get(std::string_view name, Labels labels, std::string_view help, bool gauge) {
+  // One canonical order (by label name), so the same series registered with
+  // its labels in another order is the same metric, and every renderer (the
+  // daemon's HTTP listener, ha-agentctl from the admin RPC) prints the same
+  // text.
+  std::stable_sort(labels.begin(), labels.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   auto key = key_of(name, labels);
   auto it = index_.find(key);
   if (it != index_.end()) return metrics_[it->second];

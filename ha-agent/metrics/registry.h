@@ -32,8 +32,8 @@ struct Metric {
 
 class Registry {
  public:
-  // Finds or creates the metric with this name and labels. `help` is kept
-  // from the first registration of a name.
+  // Finds or creates the metric with this name and labels (kept sorted by
+  // label name). `help` is kept from the first registration of a name.
   Metric& counter(std::string_view name, Labels labels, std::string_view help);
   Metric& gauge(std::string_view name, Labels labels, std::string_view help);
 

@@ -169,6 +169,9 @@ class Configs(unittest.TestCase):
         self.assertIn("harp {\n  hello_interval_ms: 20\n  dead_multiplier: 3\n", t)
         self.assertIn('takeover: "spread"', t)
         self.assertEqual(cluster.harp_sas(t), [("fd00:1::2", 1879048193, "/k/1-2", "aes-gcm-128")])
+        self.assertNotIn("kernel_state", t)
+        u = cluster.tune_ha_conf(ha, 20, 3, 5000, "spread", "user-space")
+        self.assertTrue(u.endswith('kernel_state {\n  proxy_nd: "user-space"\n}\n'))
         with self.assertRaises(cluster.BenchError):
             cluster.tune_ha_conf("no group\n", 20, 3, 1, "preference")
 
