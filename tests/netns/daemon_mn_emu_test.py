@@ -8,7 +8,7 @@ Usage: daemon_mn_emu_test.py BUILD_DIR   (needs root; exit 77 = skipped)"""
 import json, os, re, shutil, signal, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nslib import sh, fail, two_namespaces, delete_namespaces  # noqa: E402
+from nslib import sh, fail, two_namespaces, delete_namespaces, ctl_counters, ctl_bindings  # noqa: E402
 
 N = int(os.environ.get("HA_TEST_MNS", "1000"))
 LIFETIME = 16  # s: every MN refreshes once within the run (at 85 %)
@@ -23,24 +23,6 @@ def setup_netns():
 
 def teardown_netns():
     delete_namespaces((NS_HA, NS_MN))
-
-
-def stats(ctl, sock):
-    r = sh(f"{ctl} stats --socket {sock} --json", check=False)
-    if r.returncode != 0:
-        fail("ha-agentctl stats: " + r.stderr)
-    out = {}
-    for c in json.loads(r.stdout).get("counters", []):
-        labels = ",".join(f"{k}={v}" for k, v in sorted(c.get("labels", {}).items()))
-        out[c["name"] + ("{" + labels + "}" if labels else "")] = int(c.get("value", 0))
-    return out
-
-
-def bindings(ctl, sock):
-    r = sh(f"{ctl} bindings --socket {sock} --json", check=False)
-    if r.returncode != 0:
-        fail("ha-agentctl bindings: " + r.stderr)
-    return json.loads(r.stdout).get("bindings", [])
 
 
 def mobile_nodes(conf_text):
@@ -93,15 +75,15 @@ def main():
                                stdout=subprocess.DEVNULL, stderr=open(f"{work}/mn.log", "w"))
         # Every MN registers.
         deadline = time.time() + 60
-        while time.time() < deadline and len(bindings(ctl, sock)) < N:
+        while time.time() < deadline and len(ctl_bindings(ctl, sock)) < N:
             time.sleep(0.5)
-        got = len(bindings(ctl, sock))
+        got = len(ctl_bindings(ctl, sock))
         if got != N:
             fail(f"{got} of {N} bindings after registration\n" + open(f"{work}/mn.log").read()[-2000:])
         print(f"all {N} MNs registered after {time.time() - t0:.1f} s")
 
         # Bad packets from the MN namespace (scapy as an independent sender).
-        before = stats(ctl, sock)
+        before = ctl_counters(ctl, sock)
         (hoa0, spi_in0, spi_out0, kin0, kout0), (hoa1, spi_in1, spi_out1, kin1, kout1) = mns[0], mns[1]
         r = sh(f"ip netns exec {NS_MN} /usr/bin/python3 {here}/bad_packets.py {COA} {HA} "
                f"{hoa0} {spi_in0} {spi_out0} {open(kin0).read().strip()} "
@@ -109,7 +91,7 @@ def main():
         print(r.stdout.strip())
         if r.returncode != 0:
             fail("bad_packets.py: " + r.stdout + r.stderr)
-        after = stats(ctl, sock)
+        after = ctl_counters(ctl, sock)
 
         def delta(key):
             return after.get(key, 0) - before.get(key, 0)
@@ -131,13 +113,13 @@ def main():
         emu.wait(timeout=LIFETIME + 60)
         if emu.returncode != 0:
             fail(f"mn-emu exit {emu.returncode}: " + open(f"{work}/mn.log").read()[-2000:])
-        final = stats(ctl, sock)
+        final = ctl_counters(ctl, sock)
         prom = sh(f"{ctl} metrics --socket {sock}").stdout
         for line in ("# TYPE ha_agent_bu_accepted_total counter", f'ha_agent_bu_accepted_total{{kind="new"}} {N}',
                      "# TYPE ha_agent_bindings gauge"):
             if line not in prom:
                 fail(f"'{line}' not in ha-agentctl metrics:\n{prom[:2000]}")
-        left = len(bindings(ctl, sock))
+        left = len(ctl_bindings(ctl, sock))
         report = json.load(open(f"{work}/report.json"))
     finally:
         if emu and emu.poll() is None:

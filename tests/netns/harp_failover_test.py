@@ -9,7 +9,7 @@ Usage: harp_failover_test.py BUILD_DIR   (needs root; exit 77 = skipped)"""
 import json, os, re, shutil, signal, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nslib import sh, fail, add_namespace, delete_namespaces  # noqa: E402
+from nslib import sh, fail, delete_namespaces, harp_home_link, served_home_addresses  # noqa: E402
 
 N = int(os.environ.get("HA_TEST_MNS", "1000"))
 HELLO_MS = 100
@@ -22,37 +22,14 @@ def ns(name):
 
 
 def setup():
-    mk = lambda n: add_namespace(ns(n))  # noqa: E731
-    mk("rt")
-    sh(f"ip netns exec {ns('rt')} sysctl -qw net.ipv6.conf.all.forwarding=1")
-    sh(f"ip -n {ns('rt')} link add br-home type bridge")
-    sh(f"ip -n {ns('rt')} link set br-home up")
-    sh(f"ip -n {ns('rt')} addr add fd00:1::ff/64 dev br-home nodad")
-    for i in range(1, HAS + 1):
-        mk(f"ha{i}")
-        sh(f"ip link add eth0 netns {ns(f'ha{i}')} type veth peer name p-ha{i} netns {ns('rt')}")
-        sh(f"ip -n {ns('rt')} link set p-ha{i} master br-home up")
-        sh(f"ip -n {ns(f'ha{i}')} addr add fd00:1::{i}/64 dev eth0 nodad")
-        sh(f"ip -n {ns(f'ha{i}')} link set eth0 up")
-        sh(f"ip -n {ns(f'ha{i}')} -6 route add default via fd00:1::ff")
-    mk("mn")
-    sh(f"ip link add eth0 netns {ns('mn')} type veth peer name p-mn netns {ns('rt')}")
-    sh(f"ip -n {ns('rt')} addr add fd00:2::ff/64 dev p-mn nodad")
-    sh(f"ip -n {ns('rt')} link set p-mn up")
-    sh(f"ip -n {ns('mn')} addr add fd00:2::10/64 dev eth0 nodad")
-    sh(f"ip -n {ns('mn')} link set eth0 up")
-    sh(f"ip -n {ns('mn')} -6 route add default via fd00:2::ff")
+    harp_home_link(ns, HAS)
 
 
 def teardown():
     delete_namespaces([ns(n) for n in ["rt", "mn"] + [f"ha{i}" for i in range(1, HAS + 1)]])
 
 
-def bindings(ctl, sock):
-    r = sh(f"{ctl} bindings --socket {sock} --json", check=False)
-    if r.returncode != 0:
-        return None
-    return {b["home_address"] for b in json.loads(r.stdout).get("bindings", [])}
+bindings = served_home_addresses
 
 
 def start_ha(binary, work, i):

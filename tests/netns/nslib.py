@@ -1,7 +1,8 @@
 """Shared by the Python tests that run real daemons in network namespaces
 (tests/netns/*, tests/interop/scapy_mn_test.py): shell helper, failure
-reporting, and the two topologies they use."""
+reporting, ha-agentctl readers, and the topologies they use."""
 import ipaddress
+import json
 import subprocess
 import sys
 
@@ -42,3 +43,61 @@ def two_namespaces(ns_ha, ns_mn, ha="fd00:1::1", coa="fd00:2::10"):
     net = lambda a: ipaddress.ip_network(f"{a}/64", strict=False)  # noqa: E731
     sh(f"ip -n {ns_ha} -6 route add {net(coa)} dev eth0")
     sh(f"ip -n {ns_mn} -6 route add {net(ha)} dev eth0")
+
+
+def ctl_counters(ctl, sock):
+    """`ha-agentctl stats --json` flattened to {"name{k=v,...}": value}."""
+    r = sh(f"{ctl} stats --socket {sock} --json", check=False)
+    if r.returncode != 0:
+        fail("ha-agentctl stats: " + r.stderr)
+    out = {}
+    for c in json.loads(r.stdout).get("counters", []):
+        labels = ",".join(f"{k}={v}" for k, v in sorted(c.get("labels", {}).items()))
+        out[c["name"] + ("{" + labels + "}" if labels else "")] = int(c.get("value", 0))
+    return out
+
+
+def ctl_bindings(ctl, sock):
+    """`ha-agentctl bindings --json`: the list of bindings (fails the test on error)."""
+    r = sh(f"{ctl} bindings --socket {sock} --json", check=False)
+    if r.returncode != 0:
+        fail("ha-agentctl bindings: " + r.stderr)
+    return json.loads(r.stdout).get("bindings", [])
+
+
+def served_home_addresses(ctl, sock):
+    """Home addresses an HA serves, or None when it does not answer (e.g. killed)."""
+    r = sh(f"{ctl} bindings --socket {sock} --json", check=False)
+    if r.returncode != 0:
+        return None
+    return {b["home_address"] for b in json.loads(r.stdout).get("bindings", [])}
+
+
+def harp_home_link(ns, has, coa="fd00:2::10"):
+    """The HARP group topology (interop.md §5): router namespace ns("rt")
+    with bridge br-home (fd00:1::ff/64) joining HA namespaces ns("ha1").. (HA
+    i at fd00:1::i on eth0, port p-hai), and an MN namespace ns("mn") with
+    care-of address `coa` on a routed link fd00:2::/64. Returns the
+    namespace names to delete."""
+    names = [ns("rt"), ns("mn")] + [ns(f"ha{i}") for i in range(1, has + 1)]
+    add_namespace(ns("rt"))
+    sh(f"ip netns exec {ns('rt')} sysctl -qw net.ipv6.conf.all.forwarding=1")
+    sh(f"ip -n {ns('rt')} link add br-home type bridge")
+    sh(f"ip -n {ns('rt')} link set br-home up")
+    sh(f"ip -n {ns('rt')} addr add fd00:1::ff/64 dev br-home nodad")
+    for i in range(1, has + 1):
+        ha = ns(f"ha{i}")
+        add_namespace(ha)
+        sh(f"ip link add eth0 netns {ha} type veth peer name p-ha{i} netns {ns('rt')}")
+        sh(f"ip -n {ns('rt')} link set p-ha{i} master br-home up")
+        sh(f"ip -n {ha} addr add fd00:1::{i}/64 dev eth0 nodad")
+        sh(f"ip -n {ha} link set eth0 up")
+        sh(f"ip -n {ha} -6 route add default via fd00:1::ff")
+    add_namespace(ns("mn"))
+    sh(f"ip link add eth0 netns {ns('mn')} type veth peer name p-mn netns {ns('rt')}")
+    sh(f"ip -n {ns('rt')} addr add fd00:2::ff/64 dev p-mn nodad")
+    sh(f"ip -n {ns('rt')} link set p-mn up")
+    sh(f"ip -n {ns('mn')} addr add {coa}/64 dev eth0 nodad")
+    sh(f"ip -n {ns('mn')} link set eth0 up")
+    sh(f"ip -n {ns('mn')} -6 route add default via fd00:2::ff")
+    return names

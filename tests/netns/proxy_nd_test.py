@@ -11,33 +11,15 @@ ha_agent_proxy_nd_solicitations_total{result="answered"} moves. After
 deregistration the HoA is no longer answered.
 
 Usage: proxy_nd_test.py BUILD_DIR   (needs root; exit 77 = skipped)"""
-import json, os, subprocess, sys, tempfile, time
+import os, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nslib import sh, fail, two_namespaces, delete_namespaces  # noqa: E402
+from nslib import sh, fail, two_namespaces, delete_namespaces, ctl_counters, ctl_bindings  # noqa: E402
 
 N = 20
 P = "hpn%d" % os.getpid()
 NS_HA, NS_MN = P + "-ha", P + "-mn"
 HA, COA = "fd00:1::1", "fd00:2::10"
-
-
-def counters(ctl, sock):
-    r = sh(f"{ctl} stats --socket {sock} --json", check=False)
-    if r.returncode != 0:
-        fail("ha-agentctl stats: " + r.stderr)
-    out = {}
-    for c in json.loads(r.stdout).get("counters", []):
-        labels = ",".join(f"{k}={v}" for k, v in sorted(c.get("labels", {}).items()))
-        out[c["name"] + ("{" + labels + "}" if labels else "")] = int(c.get("value", 0))
-    return out
-
-
-def bindings(ctl, sock):
-    r = sh(f"{ctl} bindings --socket {sock} --json", check=False)
-    if r.returncode != 0:
-        fail("ha-agentctl bindings: " + r.stderr)
-    return json.loads(r.stdout).get("bindings", [])
 
 
 def lladdr_seen_from_mn(addr):
@@ -91,9 +73,9 @@ def main():
                                 "--deregister-grace", "10", "--report", f"{work}/report.json"],
                                stdout=subprocess.DEVNULL, stderr=open(f"{work}/mn.log", "w"))
         deadline = time.time() + 30
-        while time.time() < deadline and len(bindings(ctl, sock)) < N:
+        while time.time() < deadline and len(ctl_bindings(ctl, sock)) < N:
             time.sleep(0.3)
-        bs = bindings(ctl, sock)
+        bs = ctl_bindings(ctl, sock)
         if len(bs) != N:
             fail(f"{len(bs)} of {N} bindings\n" + open(f"{work}/mn.log").read()[-2000:])
         proxies = sh(f"ip -n {NS_HA} -6 neigh show proxy").stdout.strip()
@@ -101,12 +83,12 @@ def main():
             fail("kernel proxy NDP entries installed with proxy_nd user-space:\n" + proxies)
         ha_mac = sh(f"ip netns exec {NS_HA} cat /sys/class/net/eth0/address").stdout.strip()
         hoa = bs[0]["home_address"]
-        before = counters(ctl, sock).get('ha_agent_proxy_nd_solicitations_total{result=answered}', 0)
+        before = ctl_counters(ctl, sock).get('ha_agent_proxy_nd_solicitations_total{result=answered}', 0)
         got = lladdr_seen_from_mn(hoa)
         if got != ha_mac:
-            c = {k: v for k, v in counters(ctl, sock).items() if "proxy_nd" in k or "drop" in k}
+            c = {k: v for k, v in ctl_counters(ctl, sock).items() if "proxy_nd" in k or "drop" in k}
             fail(f"NS for registered {hoa}: learnt {got}, expected the HA's {ha_mac}; counters {c}")
-        after = counters(ctl, sock).get('ha_agent_proxy_nd_solicitations_total{result=answered}', 0)
+        after = ctl_counters(ctl, sock).get('ha_agent_proxy_nd_solicitations_total{result=answered}', 0)
         if after <= before:
             fail(f"answered counter did not move ({before} -> {after})")
         print(f"NS for {hoa} answered by ha-agent with {got}; answered counter {before} -> {after}")
@@ -119,9 +101,9 @@ def main():
         emu.wait(timeout=60)
         emu = None
         deadline = time.time() + 20
-        while time.time() < deadline and bindings(ctl, sock):
+        while time.time() < deadline and ctl_bindings(ctl, sock):
             time.sleep(0.3)
-        if bindings(ctl, sock):
+        if ctl_bindings(ctl, sock):
             fail("bindings left after deregistration")
         got = lladdr_seen_from_mn(hoa)
         if got is not None:
