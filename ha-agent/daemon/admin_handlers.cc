@@ -153,7 +153,7 @@ admin::Response Daemon::handle_admin(const admin::Request& req) {
         break;
       }
       log::set_level(req.log_level().channel(), *sev);
-      HA_LOG(log_, kNotice) << "log level of "
+      HA_LOG(log_admin_, kNotice) << "log level of "
                             << (req.log_level().channel().empty() ? std::string("all channels")
                                                                   : req.log_level().channel())
                             << " set to " << log::to_string(*sev);
@@ -228,10 +228,10 @@ admin::Response Daemon::handle_admin(const admin::Request& req) {
           resp.mutable_error()->set_message("not an IPv6 address: " + req.switchover().to());
           break;
         }
-        HA_LOG(log_, kNotice) << "admin: switchover to " << to->to_string();
+        HA_LOG(log_admin_, kNotice) << "admin: switchover to " << to->to_string();
         apply_harp(harp_->switchover(*to, now));
       } else {
-        HA_LOG(log_, kNotice) << "admin: drain";
+        HA_LOG(log_admin_, kNotice) << "admin: drain";
         apply_harp(harp_->drain(now));
       }
       rearm_timer();

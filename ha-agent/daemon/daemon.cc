@@ -66,6 +66,12 @@ Daemon::Daemon(conf::Config config, DaemonOptions options)
       signals_(io_, SIGTERM, SIGINT),
       timer_(io_),
       log_(log::channel("daemon")),
+      log_mip6_(log::channel("mip6")),
+      log_crypto_(log::channel("crypto")),
+      log_harp_(log::channel("harp")),
+      log_io_(log::channel("io")),
+      log_kernel_(log::channel("kernel")),
+      log_admin_(log::channel("admin")),
       started_(Clock::now()) {}
 
 Daemon::~Daemon() { shutdown(); }
@@ -237,7 +243,7 @@ void Daemon::shutdown() {
   }
   if (kernel_) {
     if (auto st = kernel_->remove_all_installed(); !st)
-      HA_LOG(log_, kWarning) << "removing kernel state: " << st.error().to_string();
+      HA_LOG(log_kernel_, kWarning) << "removing kernel state: " << st.error().to_string();
     kernel_.reset();
   }
   nft_guard_.reset();
@@ -248,7 +254,7 @@ void Daemon::shutdown() {
 void Daemon::log_drop(const Dropped& d) {
   std::uint64_t suppressed = 0;
   if (!drop_log_limit_.allow(Clock::now(), suppressed)) return;
-  HA_LOG(log_, kDebug) << "dropped packet: " << to_string(d.reason)
+  HA_LOG(log_io_, kDebug) << "dropped packet: " << to_string(d.reason)
                        << (d.detail.empty() ? "" : " (" + d.detail + ")")
                        << (suppressed ? " [" + std::to_string(suppressed) + " drop logs suppressed]"
                                       : "");
@@ -351,12 +357,12 @@ void Daemon::send(const Outbound& out, const char* what) {
         .counter("ha_agent_tx_errors_total", {{"reason", std::string(to_string(st.error().error))}},
                  "Messages that could not be built or protected, by reason")
         .inc();
-    HA_LOG(log_, kWarning) << "cannot send " << what << " to "
+    HA_LOG(log_io_, kWarning) << "cannot send " << what << " to "
                            << out.final_destination.to_string() << ": " << st.error().detail;
     return;
   }
   if (auto ec = packet_io_->send(tx_buffer_); ec) {
-    HA_LOG(log_, kWarning) << "sending " << what << " to "
+    HA_LOG(log_io_, kWarning) << "sending " << what << " to "
                            << (out.care_of_address ? *out.care_of_address : out.final_destination)
                                   .to_string()
                            << ": " << ec.message();
@@ -374,12 +380,12 @@ void Daemon::send_neighbor_advertisements(const mip6::Ipv6Address& target) {
   na.target_link_layer_address = *home_mac_;
   std::vector<std::uint8_t> pkt;
   if (auto st = mip6::build_neighbor_advertisement(na, pkt); !st) {
-    HA_LOG(log_, kWarning) << "cannot build NA for " << target.to_string() << ": "
+    HA_LOG(log_io_, kWarning) << "cannot build NA for " << target.to_string() << ": "
                            << mip6::to_string(st.error());
     return;
   }
   if (auto ec = packet_io_->send(pkt, home_ifindex_); ec) {
-    HA_LOG(log_, kDebug) << "NA for " << target.to_string() << ": " << ec.message();
+    HA_LOG(log_io_, kDebug) << "NA for " << target.to_string() << ": " << ec.message();
     return;
   }
   metrics_.counter("ha_agent_tx_messages_total", {{"message", "Neighbor Advertisement"}},
@@ -417,7 +423,7 @@ void Daemon::apply_kernel_and_packets(const mip6::Actions& actions) {
             }
             if (auto r = kernel_->add_host_route({x.home_address, route_interface_, std::nullopt, 1024});
                 !r)
-              HA_LOG(log_, kWarning) << "route for " << x.home_address.to_string() << ": "
+              HA_LOG(log_kernel_, kWarning) << "route for " << x.home_address.to_string() << ": "
                                      << r.error().to_string();
           } else if constexpr (std::is_same_v<T, mip6::RemoveHomeAddress>) {
             for (const auto& addr : {std::optional(x.home_address), x.link_local}) {
@@ -426,17 +432,17 @@ void Daemon::apply_kernel_and_packets(const mip6::Actions& actions) {
             }
             if (auto r = kernel_->remove_host_route({x.home_address, route_interface_, std::nullopt, 1024});
                 !r)
-              HA_LOG(log_, kWarning) << "removing route for " << x.home_address.to_string() << ": "
+              HA_LOG(log_kernel_, kWarning) << "removing route for " << x.home_address.to_string() << ": "
                                      << r.error().to_string();
           } else if constexpr (std::is_same_v<T, mip6::UpdateCareOf>) {
-            HA_LOG(log_, kInfo) << "binding " << x.home_address.to_string() << " moved "
+            HA_LOG(log_mip6_, kInfo) << "binding " << x.home_address.to_string() << " moved "
                                 << x.old_care_of_address.to_string() << " -> "
                                 << x.new_care_of_address.to_string();
           } else if constexpr (std::is_same_v<T, mip6::BindingEvent>) {
             if (x.kind == mip6::BindingEvent::Kind::kRefreshed) {
-              HA_LOG(log_, kDebug) << "binding refreshed: " << x.entry.home_address.to_string();
+              HA_LOG(log_mip6_, kDebug) << "binding refreshed: " << x.entry.home_address.to_string();
             } else {
-              HA_LOG(log_, kInfo) << "binding " << mip6::to_string(x.kind) << ": "
+              HA_LOG(log_mip6_, kInfo) << "binding " << mip6::to_string(x.kind) << ": "
                                   << x.entry.home_address.to_string() << " via "
                                   << x.entry.care_of_address.to_string() << " lifetime "
                                   << x.entry.granted_lifetime_s << " s";
@@ -479,7 +485,7 @@ void Daemon::on_timer() {
   std::vector<crypto::SadLifetimeEvent> events;
   security_.sad.poll_lifetimes(now, events);
   for (const auto& e : events)
-    HA_LOG(log_, kWarning) << "ESP SA spi " << e.spi << " lifetime event (soft="
+    HA_LOG(log_crypto_, kWarning) << "ESP SA spi " << e.spi << " lifetime event (soft="
                            << e.events.soft_expired << " hard=" << e.events.hard_expired << ")";
   rearm_timer();
 }

@@ -100,7 +100,16 @@ class Daemon {
   boost::asio::io_context io_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer timer_;
+  // One Boost.Log channel per module (docs/operations.md "Logs"): start-up
+  // and signals; bindings (mip6); ESP SAs (crypto); the HARP group; packet I/O and drops;
+  // routes and proxy ND; admin requests.
   log::Logger log_;
+  log::Logger log_mip6_;
+  log::Logger log_crypto_;
+  log::Logger log_harp_;
+  log::Logger log_io_;
+  log::Logger log_kernel_;
+  log::Logger log_admin_;
   metrics::Registry metrics_;
   SecuritySetup security_;
   std::optional<mip6::HomeAgent> ha_;

@@ -23,7 +23,7 @@ mip6::Status<std::string> Daemon::setup_harp() {
   auto node = harp::HarpNode::create(group_config_from(config_, seq, mtu), Clock::now());
   if (!node) return mip6::fail("harp group: " + std::string(harp::to_string(node.error())));
   harp_ = std::move(node).value();
-  HA_LOG(log_, kInfo) << "HARP group " << int(config_.harp->group_id) << ": "
+  HA_LOG(log_harp_, kInfo) << "HARP group " << int(config_.harp->group_id) << ": "
                       << config_.harp->peers.size() << " peer(s), hello "
                       << config_.harp->hello_interval.count() << " ms, takeover "
                       << conf::to_string(config_.harp->takeover);
@@ -75,7 +75,7 @@ void Daemon::forget_peer_replay_state(const mip6::Ipv6Address& peer) {
     if (p.address != peer) continue;
     if (auto* sa = security_.sad.find(crypto::SaDirection::kInbound, p.sa.spi_in)) {
       (void)sa->restore_replay_window(0);  // nothing received yet
-      HA_LOG(log_, kInfo) << "harp: peer " << peer.to_string()
+      HA_LOG(log_harp_, kInfo) << "harp: peer " << peer.to_string()
                           << " down: its inbound ESP replay window starts afresh";
     }
   }
@@ -101,11 +101,11 @@ void Daemon::apply_harp(const harp::HarpActions& actions) {
           } else if constexpr (std::is_same_v<T, harp::SetServing>) {
             harp_serving_ = x.serving;
             ha_->set_serving(x.serving);
-            HA_LOG(log_, kNotice) << (x.serving ? "serving mobile nodes" : "not serving (standby)");
+            HA_LOG(log_harp_, kNotice) << (x.serving ? "serving mobile nodes" : "not serving (standby)");
           } else if constexpr (std::is_same_v<T, harp::HarpEvent>) {
             if (x.kind == harp::EventKind::kPeerDown) forget_peer_replay_state(x.peer);
             count_harp_event(x);
-            HA_LOG(log_, kNotice) << "harp: " << harp::to_string(x.kind)
+            HA_LOG(log_harp_, kNotice) << "harp: " << harp::to_string(x.kind)
                                   << (x.peer.is_unspecified() ? "" : " peer " + x.peer.to_string())
                                   << (x.home_address.is_unspecified()
                                           ? ""

@@ -22,7 +22,7 @@ void Daemon::add_proxy_nd(const mip6::Ipv6Address& target, const mip6::Ipv6Addre
     return;
   }
   if (auto r = kernel_->add_proxy_ndp({target, home_interface_}); !r)
-    HA_LOG(log_, kWarning) << "proxy NDP for " << target.to_string() << ": "
+    HA_LOG(log_kernel_, kWarning) << "proxy NDP for " << target.to_string() << ": "
                            << r.error().to_string();
 }
 
@@ -32,7 +32,7 @@ void Daemon::remove_proxy_nd(const mip6::Ipv6Address& target) {
     return;
   }
   if (auto r = kernel_->remove_proxy_ndp({target, home_interface_}); !r)
-    HA_LOG(log_, kWarning) << "removing proxy NDP for " << target.to_string() << ": "
+    HA_LOG(log_kernel_, kWarning) << "removing proxy NDP for " << target.to_string() << ": "
                            << r.error().to_string();
 }
 

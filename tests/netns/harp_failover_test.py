@@ -147,6 +147,11 @@ def main():
         fail(f"only {followed} switches followed for {N} MNs; report counters {report.get('counters')}")
     print(f"PASS: kill -9 of the serving HA: all {N} MNs re-registered with survivors after a protected "
           f"Home Agent Switch, none lost, none served twice; the restarted HA stays standby; peers/events show it; a graceful leave is seen at once")
+    # One log channel per module (docs/operations.md "Logs").
+    log2 = open(f"{work}/ha2.log").read()
+    for ch in ("daemon", "harp", "mip6"):
+        if f"[{ch}] " not in log2:
+            fail(f"no [{ch}] line in HA2's log")
     shutil.rmtree(work)
 
 
