@@ -200,6 +200,7 @@ class HarpNode {
   };
   std::map<Ipv6Address, RestoreWait> restore_wait_;
   std::map<Ipv6Address, BindingRecord> adopting_;  // restored records being adopted
+  std::set<Ipv6Address> restored_;                 // restored, not refreshed by the MN since (B5)
   struct Tally {
     std::uint32_t total = 0, moved = 0, not_moved = 0;
   };

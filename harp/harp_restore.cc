@@ -55,9 +55,14 @@ void HarpNode::serve_restore(const Ipv6Address& peer, Clock::time_point now) {
 bool HarpNode::restore_record(const BindingRecord& r, Clock::time_point now, HarpActions& out) {
   const auto& hoa = r.home_address;
   if (r.expires_at <= now || !serving_) return false;
-  // Registered again since the restart: ours is newer.
-  if (own_.count(hoa) != 0 || adopting_.count(hoa) != 0) return false;
-  if (const auto owner = shadows_.owner_of(hoa)) {
+  if (adopting_.count(hoa) != 0) return false;
+  if (const auto it = own_.find(hoa); it != own_.end()) {
+    // Registered again since the restart: ours is newer. But a copy restored
+    // from an earlier peer may be older than this one (that peer missed the
+    // MN's last refresh): the newer copy replaces it until the MN's next BU
+    // (B5, docs/harp.md).
+    if (restored_.count(hoa) == 0 || !r.sequence.newer_than(it->second.sequence)) return false;
+  } else if (const auto owner = shadows_.owner_of(hoa)) {
     // Another HA claims the MN now (e.g. it took it over while we were
     // down): the split-brain order decides (ownership.h).
     const BindingRecord* s = shadows_.find(hoa);

@@ -60,6 +60,7 @@ HarpActions HarpNode::on_binding_event(const mip6::BindingEvent& ev, Clock::time
   if (ev.kind == K::kDeleted || ev.kind == K::kExpired) {
     // A binding we released after losing a split brain is not announced as
     // deleted: the winner owns it (docs/harp.md).
+    restored_.erase(hoa);
     if (released_.erase(hoa) != 0) return out;
     auto it = own_.find(hoa);
     if (it == own_.end()) return out;
@@ -74,12 +75,17 @@ HarpActions HarpNode::on_binding_event(const mip6::BindingEvent& ev, Clock::time
   // and confirmation: it is the same registration, not a new claim.
   bool restored = false;
   if (auto ad = adopting_.find(hoa); ad != adopting_.end()) {
-    if (ev.kind == K::kCreated && ev.entry.accept_any_sequence) {
+    if ((ev.kind == K::kCreated || ev.kind == K::kUpdated) && ev.entry.accept_any_sequence) {
       restored = true;
       r.epoch = std::max(r.epoch, ad->second.epoch);
       r.confirmed = ad->second.confirmed;
     }
     adopting_.erase(ad);
+  }
+  if (restored) {
+    restored_.insert(hoa);
+  } else {
+    restored_.erase(hoa);
   }
   // The harp-level ownership epoch never goes back, and a registration that
   // replaces another HA's claim must beat it (epoch + 1).

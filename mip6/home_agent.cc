@@ -372,7 +372,28 @@ bool HomeAgent::mark_switched(const Ipv6Address& home_address, std::uint32_t epo
 
 Actions HomeAgent::adopt_binding(const BindingCacheEntry& entry, Clock::time_point now) {
   Actions out;
-  if (now >= entry.expires_at || cache_.find(entry.home_address) != nullptr) return out;
+  if (now >= entry.expires_at) return out;
+  if (BindingCacheEntry* e = cache_.find(entry.home_address); e != nullptr) {
+    // An adopted entry the MN has not refreshed yet gives way to a newer copy
+    // of the same registration (a restarted HA getting its bindings back
+    // from several peers, docs/harp.md B5); anything else stays.
+    if (!e->accept_any_sequence || !entry.last_sequence.newer_than(e->last_sequence)) return out;
+    const BindingCacheEntry old = *e;
+    *e = entry;
+    e->accept_any_sequence = true;
+    cache_.reschedule(e->home_address, timer_for(*e));
+    if (old.link_local_compat() != e->link_local_compat() || old.our_address != e->our_address) {
+      out.push_back(RemoveHomeAddress{old.home_address, old.care_of_address, link_local_if(old)});
+      out.push_back(InstallHomeAddress{e->home_address, e->care_of_address, e->our_address,
+                                       link_local_if(*e)});
+    } else if (old.care_of_address != e->care_of_address) {
+      out.push_back(
+          UpdateCareOf{e->home_address, old.care_of_address, e->care_of_address, e->our_address});
+    }
+    ++counters_.adopted;
+    out.push_back(BindingEvent{BindingEvent::Kind::kUpdated, *e});
+    return out;
+  }
   BindingCacheEntry n = entry;
   n.accept_any_sequence = true;
   // A takeover must not lose an MN: max_bindings does not apply here.

@@ -90,7 +90,9 @@ class HomeAgent {
   // protocol-notes §5.6.1 step 2a): the entry is inserted with
   // accept_any_sequence set, its timers armed from expires_at, and its
   // forwarding installed. Empty result (nothing adopted) when it is already
-  // expired or the HoA already has a binding here.
+  // expired or the HoA already has a binding here, unless that binding was
+  // itself adopted, not refreshed by the MN since, and `entry` carries a
+  // newer sequence: then it is replaced (BindingEvent kUpdated).
   Actions adopt_binding(const BindingCacheEntry& entry, Clock::time_point now);
 
   // Role from the redundancy layer: while not serving (standby), every new

@@ -168,6 +168,44 @@ TEST(HomeAgent, AdoptBindingAtTakeover) {
   EXPECT_EQ(ba_of(ha.on_binding_update(bu(3, 100), ctx(), kT0)).status, 0);
 }
 
+// B5 (docs/harp.md): an adopted entry the MN has not refreshed yet gives way
+// to a newer copy of the registration; an older copy, or any copy once the
+// MN's BU was accepted, changes nothing.
+TEST(HomeAgent, AdoptedEntryReplacedByNewerCopyUntilRefreshed) {
+  auto ha = make_ha();
+  BindingCacheEntry e;
+  e.home_address = kHoa;
+  e.care_of_address = kCoa;
+  e.our_address = kHa;
+  e.registered_at = kT0 - seconds(100);
+  e.expires_at = kT0 + seconds(300);
+  e.granted_lifetime_s = 400;
+  e.flags = kAH;
+  e.last_sequence = SequenceNumber(900);
+  ASSERT_FALSE(ha.adopt_binding(e, kT0).empty());
+  auto older = e;
+  older.last_sequence = SequenceNumber(899);
+  EXPECT_TRUE(ha.adopt_binding(older, kT0).empty());
+  auto newer = e;
+  newer.care_of_address = kCoa2;
+  newer.last_sequence = SequenceNumber(901);
+  newer.expires_at = kT0 + seconds(350);
+  auto out = ha.adopt_binding(newer, kT0);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(only<UpdateCareOf>(out).new_care_of_address, kCoa2);
+  EXPECT_EQ(only<BindingEvent>(out).kind, BindingEvent::Kind::kUpdated);
+  const auto* b = ha.bindings().find(kHoa);
+  EXPECT_EQ(b->care_of_address, kCoa2);
+  EXPECT_EQ(b->last_sequence, SequenceNumber(901));
+  EXPECT_TRUE(b->accept_any_sequence);
+  // The MN refreshes: from now on no restored copy replaces its binding.
+  EXPECT_EQ(ba_of(ha.on_binding_update(bu(902, 100), ctx(), kT0)).status, 0);
+  auto newest = e;
+  newest.last_sequence = SequenceNumber(950);
+  EXPECT_TRUE(ha.adopt_binding(newest, kT0).empty());
+  EXPECT_EQ(ha.bindings().find(kHoa)->last_sequence, SequenceNumber(902));
+}
+
 // --- Shutdown ---------------------------------------------------------------
 
 TEST(HomeAgent, RemoveAllRemovesKernelStateOnly) {

@@ -278,6 +278,9 @@ const RegressionSeed kRegressionSeeds[] = {
     // Sweep: a stale copy (older registration) counted as holder; the
     // checker now requires the MN's registered sequence.
     {100649, 3, harp::TakeoverPolicy::kSpread, 0.05, "holder must carry the registered sequence"},
+    // B5: a restarted HA kept the first restored copy (from a peer that missed
+    // the MN's last refresh) and dropped the newer one restored later.
+    {101745, 3, harp::TakeoverPolicy::kSpread, 0.05, "B5 newer restored copy replaces older"},
 };
 
 // B4, found by the SIM_EXTRA_SEEDS sweep (README.md): HA 1 restarts while
