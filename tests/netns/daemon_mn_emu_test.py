@@ -5,10 +5,10 @@ a replayed ESP packet, a malformed MH and a BU over another MN's SA get no BA,
 bump the right counters, and the daemon keeps serving.
 
 Usage: daemon_mn_emu_test.py BUILD_DIR   (needs root; exit 77 = skipped)"""
-import json, os, re, shutil, signal, subprocess, sys, tempfile, time
+import json, os, re, shutil, signal, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nslib import sh, fail, two_namespaces, delete_namespaces, ctl_counters, ctl_bindings  # noqa: E402
+from nslib import sh, fail, two_namespaces, delete_namespaces, ctl_counters, ctl_bindings, require_root, binaries, private_workdir  # noqa: E402
 
 N = int(os.environ.get("HA_TEST_MNS", "1000"))
 LIFETIME = 16  # s: every MN refreshes once within the run (at 85 %)
@@ -35,17 +35,12 @@ def mobile_nodes(conf_text):
 
 
 def main():
-    if os.geteuid() != 0:
-        print("SKIP: needs root for network namespaces")
-        sys.exit(77)
+    require_root()
     build = os.path.abspath(sys.argv[1])
-    ha_agent = f"{build}/ha-agent/daemon/ha-agent"
-    ctl = f"{build}/ha-agent/ctl/ha-agentctl"
-    genconf = f"{build}/bench/mn-emu/ha-genconf"
-    mn_emu = f"{build}/bench/mn-emu/mn-emu"
+    b = binaries(build)
+    ha_agent, ctl, genconf, mn_emu = b.ha_agent, b.ctl, b.genconf, b.mn_emu
     here = os.path.dirname(os.path.abspath(__file__))
-    work = tempfile.mkdtemp(prefix="ha-netns-")
-    os.chmod(work, 0o700)
+    work = private_workdir("ha-netns-")
     sh(f"{genconf} --has 1 --mns {N} --out {work} --coa {COA} --home-interface eth0 "
        f"--lifetime {LIFETIME} --key-layout files")
     conf = f"{work}/ha1.conf"

@@ -24,10 +24,10 @@ none may be lost (harp once counted the drained HA1 as a taker: it took
 nothing and every MN was lost; see docs/harp.md, takeover candidates).
 
 Usage: harp_admin_test.py BUILD_DIR   (needs root; exit 77 = skipped)"""
-import json, os, re, shutil, signal, subprocess, sys, tempfile, time
+import json, os, re, shutil, signal, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nslib import sh, fail, delete_namespaces, harp_home_link, served_home_addresses  # noqa: E402
+from nslib import sh, fail, delete_namespaces, harp_home_link, served_home_addresses, require_root, binaries, private_workdir  # noqa: E402
 
 N = int(os.environ.get("HA_TEST_MNS", "300"))
 EXTRA = 5  # MNs only used to check that a drained HA refuses registrations
@@ -69,8 +69,8 @@ def teardown():
 
 class Group:
     def __init__(self, build, work):
-        self.ha_agent = f"{build}/ha-agent/daemon/ha-agent"
-        self.ctl = f"{build}/ha-agent/ctl/ha-agentctl"
+        b = binaries(build)
+        self.ha_agent, self.ctl = b.ha_agent, b.ctl
         self.work = work
         self.procs = {}
 
@@ -420,12 +420,9 @@ def phase_kill_last(g, mns):
 
 
 def main():
-    if os.geteuid() != 0:
-        print("SKIP: needs root for network namespaces")
-        sys.exit(77)
+    require_root()
     build = os.path.abspath(sys.argv[1])
-    work = tempfile.mkdtemp(prefix="ha-harp-admin-")
-    os.chmod(work, 0o700)
+    work = private_workdir("ha-harp-admin-")
     sh(f"{build}/bench/mn-emu/ha-genconf --has {HAS} --mns {N + EXTRA} --out {work} --coa fd00:2::10 "
        f"--home-interface eth0 --lifetime 600 --key-layout indexed --registration-rate 2000")
     for i in range(1, HAS + 1):

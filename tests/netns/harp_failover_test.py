@@ -6,10 +6,10 @@ an ESP-protected Home Agent Switch, no binding is lost and none is served
 twice; the killed HA restarts and (preemption off) stays standby.
 
 Usage: harp_failover_test.py BUILD_DIR   (needs root; exit 77 = skipped)"""
-import json, os, re, shutil, signal, subprocess, sys, tempfile, time
+import json, os, re, shutil, signal, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nslib import sh, fail, delete_namespaces, harp_home_link, served_home_addresses  # noqa: E402
+from nslib import sh, fail, delete_namespaces, harp_home_link, served_home_addresses, require_root, binaries, private_workdir  # noqa: E402
 
 N = int(os.environ.get("HA_TEST_MNS", "1000"))
 HELLO_MS = 100
@@ -46,14 +46,11 @@ def start_ha(binary, work, i):
 
 
 def main():
-    if os.geteuid() != 0:
-        print("SKIP: needs root for network namespaces")
-        sys.exit(77)
+    require_root()
     build = os.path.abspath(sys.argv[1])
-    ha_agent = f"{build}/ha-agent/daemon/ha-agent"
-    ctl = f"{build}/ha-agent/ctl/ha-agentctl"
-    work = tempfile.mkdtemp(prefix="ha-harp-")
-    os.chmod(work, 0o700)
+    b = binaries(build)
+    ha_agent, ctl = b.ha_agent, b.ctl
+    work = private_workdir("ha-harp-")
     sh(f"{build}/bench/mn-emu/ha-genconf --has {HAS} --mns {N} --out {work} --coa fd00:2::10 "
        f"--home-interface eth0 --lifetime 600 --key-layout indexed --registration-rate 2000")
     for i in range(1, HAS + 1):

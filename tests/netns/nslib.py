@@ -3,8 +3,11 @@
 reporting, ha-agentctl readers, and the topologies they use."""
 import ipaddress
 import json
+import os
 import subprocess
 import sys
+import tempfile
+from types import SimpleNamespace
 
 
 def sh(cmd, check=True):
@@ -14,6 +17,28 @@ def sh(cmd, check=True):
 def fail(msg):
     print("FAIL:", msg)
     sys.exit(1)
+
+
+def require_root(why="network namespaces"):
+    """Exit 77 (CTest: skipped, never passed) unless run as root."""
+    if os.geteuid() != 0:
+        print(f"SKIP: needs root for {why}")
+        sys.exit(77)
+
+
+def binaries(build):
+    """Paths of the programs the daemon tests run, in build directory `build`."""
+    return SimpleNamespace(ha_agent=f"{build}/ha-agent/daemon/ha-agent",
+                           ctl=f"{build}/ha-agent/ctl/ha-agentctl",
+                           genconf=f"{build}/bench/mn-emu/ha-genconf",
+                           mn_emu=f"{build}/bench/mn-emu/mn-emu")
+
+
+def private_workdir(prefix):
+    """A fresh mode-0700 directory (key files go there)."""
+    work = tempfile.mkdtemp(prefix=prefix)
+    os.chmod(work, 0o700)
+    return work
 
 
 def add_namespace(name):

@@ -11,10 +11,10 @@ ha_agent_proxy_nd_solicitations_total{result="answered"} moves. After
 deregistration the HoA is no longer answered.
 
 Usage: proxy_nd_test.py BUILD_DIR   (needs root; exit 77 = skipped)"""
-import os, subprocess, sys, tempfile, time
+import os, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nslib import sh, fail, two_namespaces, delete_namespaces, ctl_counters, ctl_bindings  # noqa: E402
+from nslib import sh, fail, two_namespaces, delete_namespaces, ctl_counters, ctl_bindings, require_root, binaries, private_workdir  # noqa: E402
 
 N = 20
 P = "hpn%d" % os.getpid()
@@ -40,16 +40,11 @@ def lladdr_seen_from_mn(addr):
 
 
 def main():
-    if os.geteuid() != 0:
-        print("SKIP: needs root for network namespaces")
-        sys.exit(77)
+    require_root()
     build = os.path.abspath(sys.argv[1])
-    ha_agent = f"{build}/ha-agent/daemon/ha-agent"
-    ctl = f"{build}/ha-agent/ctl/ha-agentctl"
-    genconf = f"{build}/bench/mn-emu/ha-genconf"
-    mn_emu = f"{build}/bench/mn-emu/mn-emu"
-    work = tempfile.mkdtemp(prefix="ha-proxynd-")
-    os.chmod(work, 0o700)
+    b = binaries(build)
+    ha_agent, ctl, genconf, mn_emu = b.ha_agent, b.ctl, b.genconf, b.mn_emu
+    work = private_workdir("ha-proxynd-")
     sh(f"{genconf} --has 1 --mns {N} --out {work} --coa {COA} --home-interface eth0")
     conf = f"{work}/ha1.conf"
     with open(conf, "a") as f:
