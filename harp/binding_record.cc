@@ -36,6 +36,7 @@ mip6::BindingCacheInformation to_bci(const BindingRecord& r, mip6::Clock::time_p
   b.sub_options = r.sub_options;
   wire::put_epoch(b.sub_options, r.epoch);
   if (!r.confirmed) wire::put_unconfirmed_marker(b.sub_options);
+  if (r.registered_ms != 0) wire::put_registered_ms(b.sub_options, r.registered_ms);
   return b;
 }
 
@@ -43,6 +44,8 @@ std::optional<BindingRecord> record_from_bci(const mip6::BindingCacheInformation
                                              mip6::Clock::time_point now) {
   auto epoch = wire::get_epoch(b.sub_options);
   if (!epoch) return std::nullopt;
+  auto registered = wire::get_registered_ms(b.sub_options);
+  if (!registered) return std::nullopt;
   BindingRecord r;
   r.home_address = b.home_address;
   r.care_of_address = b.care_of_address;
@@ -50,11 +53,13 @@ std::optional<BindingRecord> record_from_bci(const mip6::BindingCacheInformation
   r.sequence = b.sequence;
   r.epoch = *epoch;
   r.confirmed = !wire::has_unconfirmed_marker(b.sub_options);
+  r.registered_ms = *registered;
   r.expires_at = now + std::chrono::seconds(std::uint32_t{b.lifetime} * 4);
   r.sub_options = b.sub_options;
   std::erase_if(r.sub_options.vendor_specific, [](const mip6::VendorSpecific& v) {
     return v.vendor_id == wire::kVendorId &&
-           (v.sub_type == wire::kSubTypeEpoch || v.sub_type == wire::kSubTypeUnconfirmed);
+           (v.sub_type == wire::kSubTypeEpoch || v.sub_type == wire::kSubTypeUnconfirmed ||
+            v.sub_type == wire::kSubTypeRegistered);
   });
   return r;
 }

@@ -26,6 +26,10 @@ struct BindingRecord {
   // False while the owner holds it from a takeover only: the MN has not sent
   // it a BU yet (no BU accepted since adopt_binding). Split brain, B3.
   bool confirmed = true;
+  // Wall-clock time (ms since 1970, the owner's clock) of the MN's last
+  // Binding Update the owner accepted; a takeover keeps the copied value.
+  // 0 = unknown (a peer that does not send it). Split brain, B4.
+  std::uint64_t registered_ms = 0;
   mip6::Clock::time_point expires_at{};
   mip6::MobilityOptions sub_options;  // without our epoch / unconfirmed sub-options
 };
@@ -35,7 +39,7 @@ BindingRecord record_from_entry(const mip6::BindingCacheEntry& e);
 mip6::BindingCacheInformation to_bci(const BindingRecord& r, mip6::Clock::time_point now,
                                      bool deleted = false);
 // The record a BCI describes, expiring at now + Lifetime x 4 s. nullopt when
-// the epoch sub-option is malformed.
+// the epoch or registration-time sub-option is malformed.
 std::optional<BindingRecord> record_from_bci(const mip6::BindingCacheInformation& bci,
                                              mip6::Clock::time_point now);
 // A BindingCacheEntry for HomeAgent::adopt_binding (takeover).

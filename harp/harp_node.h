@@ -68,6 +68,13 @@ struct HarpCounters {
   std::uint64_t restore_prune_skipped = 0;  // dump of a peer still restoring: merged, not pruned
 };
 
+// Why HarpNode::reconfigure() refused a new configuration (nothing changed).
+enum class ReconfigureError : std::uint8_t {
+  kInvalid,          // validate_group_config() refuses it
+  kRestartRequired,  // group id, own address or wire numbers differ
+};
+std::string_view to_string(ReconfigureError e);
+
 // Operator-visible state of `switchover`, `drain` and switch-back.
 enum class ControlPhase : std::uint8_t { kIdle, kFinalSync, kRequesting, kMoving };
 
@@ -100,6 +107,20 @@ class HarpNode {
   HarpActions drain(Clock::time_point now);
   ControlPhase control_phase() const { return control_.phase; }
 
+  // Reload (harp_reconfigure.cc, docs/operations.md "Reload"): applies
+  // `next` in place. Peers not in it are forgotten (replication state,
+  // shadows, restore and control state; no takeover, no event: they left
+  // the configuration, not the group); new peers start in init and get a
+  // Hello with R=1 at the next interval; kept peers keep their state and
+  // take a new configured preference. Own preference, hello interval
+  // (the next Hello comes no later than one new interval), dead multiplier,
+  // rise, preempt, takeover policy, switch pacing and the replication
+  // timers take effect at once. Group id, own address and wire numbers
+  // cannot change here. The actions are those of a control operation that
+  // named a removed peer (its result event).
+  mip6::Result<HarpActions, ReconfigureError> reconfigure(const GroupConfig& next,
+                                                          Clock::time_point now);
+
   // Per-MN role (§5.6.1, G13): who owns the MN, and whether a home
   // registration from it must get BA 133 here (owned by a live peer, unless
   // it is being switched to us).
@@ -118,6 +139,13 @@ class HarpNode {
   // True while we wait for `peer` to return our bindings after a start.
   bool restoring_from(const Ipv6Address& peer) const { return restore_wait_.count(peer) != 0; }
   bool serving() const { return serving_; }
+
+  // Wall clock = `now` + offset: the daemon passes system_clock minus
+  // steady_clock at start (harp/ reads no clock). Stamps the registration
+  // time of own bindings (BindingRecord::registered_ms, B4). Default 0 (the
+  // simulation's manual clock is the group's common clock).
+  void set_wall_clock_offset(Clock::duration offset) { wall_offset_ = offset; }
+  std::uint64_t wall_ms(Clock::time_point t) const;
 
  private:
   HarpNode(GroupConfig config, Clock::time_point now);
@@ -184,6 +212,7 @@ class HarpNode {
   Clock::time_point next_hello_{};
   bool left_ = false;
   bool serving_ = true;
+  Clock::duration wall_offset_{};
 
   std::unordered_map<Ipv6Address, BindingRecord> own_;
   wire::OwnerDigest own_digest_;

@@ -66,8 +66,10 @@ bool HarpNode::restore_record(const BindingRecord& r, Clock::time_point now, Har
     // Another HA claims the MN now (e.g. it took it over while we were
     // down): the split-brain order decides (ownership.h).
     const BindingRecord* s = shadows_.find(hoa);
-    const Claim mine{r.epoch, r.sequence, config_.preference, config_.own_address, r.confirmed};
-    const Claim held{s->epoch, s->sequence, preference_of(*owner), *owner, s->confirmed};
+    const Claim mine{r.epoch,     r.sequence,  config_.preference, config_.own_address,
+                     r.confirmed, r.registered_ms};
+    const Claim held{s->epoch,     s->sequence,  preference_of(*owner), *owner,
+                     s->confirmed, s->registered_ms};
     if (!claim_wins(mine, held)) return false;
     shadows_.erase(hoa);
   }
@@ -99,6 +101,11 @@ void HarpNode::on_restore_reply(const mip6::StateSynchronization& s, const Ipv6A
     const std::uint32_t n = w->second.restored;
     restore_wait_.erase(w);
     replicator_.hold_full_dump(from, false, now);
+    // The bindings restored from others meanwhile were not sent to it.
+    if (table_.is_up(from))
+      for (const auto& hoa : restored_)
+        if (const auto it = own_.find(hoa); it != own_.end())
+          replicator_.enqueue(from, it->second, false, now);
     emit(out, now, EventKind::kFullResync, from, {}, n, 0, "restored");
   }
 }

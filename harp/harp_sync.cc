@@ -32,6 +32,12 @@ std::vector<BindingRecord> HarpNode::own_records() const {
   return out;
 }
 
+std::uint64_t HarpNode::wall_ms(Clock::time_point t) const {
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch() + wall_offset_);
+  return ms.count() > 0 ? static_cast<std::uint64_t>(ms.count()) : 1;  // 0 means unknown
+}
+
 void HarpNode::replicate(const BindingRecord& r, bool deleted, Clock::time_point now) {
   for (const auto& p : table_.peers())
     if (p.state == PeerState::kUp) replicator_.enqueue(p.address, r, deleted, now);
@@ -74,11 +80,16 @@ HarpActions HarpNode::on_binding_event(const mip6::BindingEvent& ev, Clock::time
   // A binding given back by a peer after our restart (B1) keeps its epoch
   // and confirmation: it is the same registration, not a new claim.
   bool restored = false;
+  // Registration time (B4): a BU the MN sent us is stamped now; an adopted
+  // copy (takeover or restore: no BU yet) keeps the time of the registration
+  // it copies.
+  r.registered_ms = ev.entry.accept_any_sequence ? 0 : wall_ms(now);
   if (auto ad = adopting_.find(hoa); ad != adopting_.end()) {
     if ((ev.kind == K::kCreated || ev.kind == K::kUpdated) && ev.entry.accept_any_sequence) {
       restored = true;
       r.epoch = std::max(r.epoch, ad->second.epoch);
       r.confirmed = ad->second.confirmed;
+      r.registered_ms = ad->second.registered_ms;
     }
     adopting_.erase(ad);
   }
@@ -89,14 +100,29 @@ HarpActions HarpNode::on_binding_event(const mip6::BindingEvent& ev, Clock::time
   }
   // The harp-level ownership epoch never goes back, and a registration that
   // replaces another HA's claim must beat it (epoch + 1).
-  if (auto it = own_.find(hoa); it != own_.end()) r.epoch = std::max(r.epoch, it->second.epoch);
+  if (auto it = own_.find(hoa); it != own_.end()) {
+    r.epoch = std::max(r.epoch, it->second.epoch);
+    if (ev.entry.accept_any_sequence && !restored && r.registered_ms == 0)
+      r.registered_ms = it->second.registered_ms;
+  }
   if (const auto* s = shadows_.find(hoa)) {
     if (!restored) r.epoch = std::max(r.epoch, s->epoch + 1);
+    if (ev.entry.accept_any_sequence && !restored && r.registered_ms == 0)
+      r.registered_ms = s->registered_ms;
     shadows_.erase(hoa);
   }
   put_own(r);
   switch_in_.erase(hoa);
-  replicate(r, false, now);
+  if (restored) {
+    // Not to a peer whose restore we still wait for: it may hold a newer
+    // copy to return (B5), and ours would overwrite it first. It gets the
+    // record when its restore has arrived (on_restore_reply).
+    for (const auto& p : table_.peers())
+      if (p.state == PeerState::kUp && restore_wait_.count(p.address) == 0)
+        replicator_.enqueue(p.address, r, false, now);
+  } else {
+    replicate(r, false, now);
+  }
   return out;
 }
 
@@ -120,9 +146,9 @@ void HarpNode::apply_record(const Ipv6Address& from, const BindingRecord& r, boo
   if (auto it = own_.find(hoa); it != own_.end()) {
     if (deleted) return;  // their delete of a binding we own changes nothing here
     // Split brain: two HAs serve this MN (DESIGN.md §2, docs/harp.md [D]).
-    const Claim mine{it->second.epoch, it->second.sequence, config_.preference,
-                     config_.own_address, it->second.confirmed};
-    const Claim theirs{r.epoch, r.sequence, pref(from), from, r.confirmed};
+    const Claim mine{it->second.epoch,     it->second.sequence,  config_.preference,
+                     config_.own_address,  it->second.confirmed, it->second.registered_ms};
+    const Claim theirs{r.epoch, r.sequence, pref(from), from, r.confirmed, r.registered_ms};
     if (claim_wins(theirs, mine)) {
       ++counters_.split_brain_lost;
       erase_own(hoa);
@@ -209,7 +235,11 @@ void HarpNode::apply_sync_records(const mip6::StateSynchronization& s, const Ipv
     // G6 re-basing: expire 4 s after the synced lifetime (its 4-s rounding),
     // so the owner's own delete normally arrives first (docs/harp.md).
     if (bci.lifetime != 0) r->expires_at += std::chrono::seconds(4);
-    if (full) dump_keep_[from].insert(r->home_address);
+    // Kept at the prune: every record of the dump, and every record the
+    // owner sent while its dump was under way (its L part waits for all dump
+    // parts to be acknowledged, so newer incremental messages may come first).
+    if (full || (bci.lifetime != 0 && dump_keep_.count(from) != 0))
+      dump_keep_[from].insert(r->home_address);
     apply_record(from, *r, bci.lifetime == 0, now, out);
   }
   if (full && (s.flags & mip6::StateSynchronization::kLast) != 0) {

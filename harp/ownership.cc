@@ -1,5 +1,7 @@
 #include "harp/ownership.h"
 
+#include <algorithm>
+
 namespace harp {
 namespace {
 
@@ -60,6 +62,20 @@ bool claim_wins(const Claim& a, const Claim& b) {
     const Claim& c = a.confirmed ? a : b;
     const Claim& u = a.confirmed ? b : a;
     if (c.sequence.newer_than(u.sequence)) return a.confirmed;
+  }
+  // B4 (docs/harp.md): two registrations the MN made itself. The epoch may
+  // be stale (the MN followed two HA Switches in a row during a partition)
+  // or lost (an HA restarted cut off). Clearly apart in time, the later one
+  // wins (the MN's sequence numbers may be per HA and restart at a new HA,
+  // RFC 6275 §11.7.1, G10). Closer than the window the times may be out of
+  // order (a BU delayed in the network, clock skew), and the MN's own
+  // order of its BUs, the sequence number, decides. Both sides compare the
+  // same numbers, so they agree whatever their clocks say.
+  if (a.confirmed && b.confirmed && a.registered_ms != 0 && b.registered_ms != 0) {
+    const auto later = std::max(a.registered_ms, b.registered_ms);
+    const auto earlier = std::min(a.registered_ms, b.registered_ms);
+    if (later - earlier > kRegistrationOrderWindowMs) return a.registered_ms == later;
+    if (a.sequence != b.sequence) return a.sequence.newer_than(b.sequence);
   }
   if (a.epoch != b.epoch) return a.epoch > b.epoch;
   if (a.sequence != b.sequence) return a.sequence.newer_than(b.sequence);

@@ -103,6 +103,13 @@ class PeerTable {
 
   std::uint64_t drops(HelloDrop d) const { return drops_[static_cast<std::size_t>(d)]; }
 
+  // Reload (harp_reconfigure.cc). add_peer: a new peer in state init (no-op
+  // when present). remove_peer: false when unknown. set_configured_preference:
+  // the preference of a peer not heard yet (once heard, its Hellos say).
+  void add_peer(const PeerConfig& p);
+  bool remove_peer(const Ipv6Address& a);
+  void set_configured_preference(const Ipv6Address& a, std::int16_t preference);
+
  private:
   const GroupConfig& config_;
   std::vector<Peer> peers_;

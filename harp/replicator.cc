@@ -115,7 +115,7 @@ bool Replicator::restoring(const Ipv6Address& peer) const {
   auto it = peers_.find(peer);
   if (it == peers_.end()) return false;
   const auto& ps = it->second;
-  if (ps.restore || ps.restore_unfinished) return true;
+  if (ps.restore || ps.restore_unfinished || ps.held_last[kRestore]) return true;
   for (const auto& [id, f] : ps.in_flight)
     if (f.restore) return true;
   return false;
@@ -148,6 +148,9 @@ bool Replicator::on_ack(const Ipv6Address& peer, std::uint16_t id, Clock::time_p
     ps.srtt = ps.srtt ? (*ps.srtt * 7 + sample) / 8 : sample;
   }
   ps.in_flight.erase(it);
+  for (const auto s : {kDump, kRestore})
+    if (ps.held_last[s] && !parts_outstanding(ps, s)) ps.held_last_due = now;  // poll() sends it
+  if (!ps.queued.empty()) ps.window_due = now;                        // poll() fills the window
   return true;
 }
 
@@ -176,15 +179,67 @@ void Replicator::send(const Ipv6Address& peer, PeerState& ps,
     f.flags = msg.flags;
     f.restore = restore;
     for (auto& b : msg.options.binding_cache_information) f.records.emplace(b.home_address, b);
-    f.first_sent = now;
-    f.next_retransmit = now + backoff(1);
-    std::uint16_t id = ps.next_id++;
-    if (ps.next_id == 0) ps.next_id = 1;
-    msg.identifier = id;
-    ps.in_flight[id] = std::move(f);
-    out.push_back(
-        SendHarpMessage{peer, config_.own_address, mip6::MobilityMessage(std::move(msg))});
+    const Series series = series_of(f);
+    if ((f.flags & mip6::StateSynchronization::kLast) != 0 && is_part_of(f, series) &&
+        parts_outstanding(ps, series)) {
+      ps.held_last[series] = std::move(f);  // goes out once the other parts are acknowledged
+      continue;
+    }
+    ps.queued.push_back(std::move(f));
   }
+  fill_window(peer, ps, now, out);
+}
+
+void Replicator::fill_window(const Ipv6Address& peer, PeerState& ps, Clock::time_point now,
+                             std::vector<SendHarpMessage>& out) {
+  ps.window_due.reset();
+  while (!ps.queued.empty() && ps.in_flight.size() < kSyncWindow) {
+    InFlight f = std::move(ps.queued.front());
+    ps.queued.pop_front();
+    launch(peer, ps, std::move(f), now, out);
+  }
+}
+
+void Replicator::launch(const Ipv6Address& peer, PeerState& ps, InFlight f, Clock::time_point now,
+                        std::vector<SendHarpMessage>& out) {
+  // An older copy of these records still unacknowledged must not be
+  // retransmitted after this one: it would move the peer back in time.
+  for (const auto& [hoa, bci] : f.records) supersede(ps, hoa);
+  f.first_sent = now;
+  f.next_retransmit = now + backoff(1);
+  f.tries = 1;
+  std::uint16_t id = ps.next_id++;
+  if (ps.next_id == 0) ps.next_id = 1;
+  out.push_back(to_message(peer, id, f));
+  ps.in_flight[id] = std::move(f);
+}
+
+bool Replicator::is_part_of(const InFlight& f, Series s) {
+  return s == kRestore ? f.restore
+                       : !f.restore && (f.flags & mip6::StateSynchronization::kFullDump) != 0;
+}
+
+bool Replicator::parts_outstanding(const PeerState& ps, Series s) {
+  for (const auto& [id, f] : ps.in_flight)
+    if (is_part_of(f, s)) return true;
+  for (const auto& f : ps.queued)
+    if (is_part_of(f, s)) return true;
+  return false;
+}
+
+void Replicator::release_held(PeerState& ps) {
+  ps.held_last_due.reset();
+  for (const auto s : {kDump, kRestore}) {
+    if (!ps.held_last[s] || parts_outstanding(ps, s)) continue;
+    ps.queued.push_back(std::move(*ps.held_last[s]));
+    ps.held_last[s].reset();
+  }
+}
+
+void Replicator::drop_superseded_by_dump(PeerState& ps) {
+  std::erase_if(ps.in_flight, [](const auto& kv) { return !kv.second.restore; });
+  std::erase_if(ps.queued, [](const InFlight& f) { return !f.restore; });
+  ps.held_last[kDump].reset();
 }
 
 std::vector<SendHarpMessage> Replicator::poll(Clock::time_point now, const OwnRecords& own,
@@ -199,9 +254,11 @@ std::vector<SendHarpMessage> Replicator::poll(Clock::time_point now, const OwnRe
         ++it;
         continue;
       }
-      // A restore part that is never acknowledged: stop sending it; the
-      // restarted peer asks again (restoring() stays true meanwhile).
+      // A restore part that is never acknowledged: stop sending it, and the
+      // held L part too; the restarted peer asks again (restoring() stays
+      // true meanwhile).
       ps.restore_unfinished = true;
+      ps.held_last[kRestore].reset();
       it = ps.in_flight.erase(it);
     }
     for (auto& [id, f] : ps.in_flight) {
@@ -216,7 +273,7 @@ std::vector<SendHarpMessage> Replicator::poll(Clock::time_point now, const OwnRe
       out.push_back(to_message(peer, id, f));
     }
     if (give_up) {
-      std::erase_if(ps.in_flight, [](const auto& kv) { return !kv.second.restore; });
+      drop_superseded_by_dump(ps);
       ps.pending.clear();
       ps.batch_due.reset();
       ps.full_dump = true;
@@ -231,6 +288,7 @@ std::vector<SendHarpMessage> Replicator::poll(Clock::time_point now, const OwnRe
       ps.restore_due.reset();
       send(peer, ps, std::move(bcis), 0, now, out, /*restore=*/true);
     }
+    release_held(ps);
     if (ps.full_dump && !ps.hold_dump && ps.dump_due && *ps.dump_due <= now) {
       // The dump supersedes everything queued or unacknowledged (F: replace),
       // but not a restore in progress (those are not our records).
@@ -238,7 +296,7 @@ std::vector<SendHarpMessage> Replicator::poll(Clock::time_point now, const OwnRe
       ps.dump_due.reset();
       ps.pending.clear();
       ps.batch_due.reset();
-      std::erase_if(ps.in_flight, [](const auto& kv) { return !kv.second.restore; });
+      drop_superseded_by_dump(ps);
       ++ps.full_dumps;
       std::vector<mip6::BindingCacheInformation> bcis;
       for (const auto& r : own()) bcis.push_back(to_bci(r, now));
@@ -251,6 +309,7 @@ std::vector<SendHarpMessage> Replicator::poll(Clock::time_point now, const OwnRe
       ps.batch_due.reset();
       if (!bcis.empty()) send(peer, ps, std::move(bcis), 0, now, out);
     }
+    fill_window(peer, ps, now, out);
   }
   return out;
 }
@@ -264,6 +323,8 @@ std::optional<Clock::time_point> Replicator::next_expiry() const {
     take(ps.batch_due);
     if (!ps.hold_dump) take(ps.dump_due);
     take(ps.restore_due);
+    take(ps.held_last_due);
+    take(ps.window_due);
     for (const auto& [id, f] : ps.in_flight) take(f.next_retransmit);
   }
   return best;
@@ -272,7 +333,8 @@ std::optional<Clock::time_point> Replicator::next_expiry() const {
 bool Replicator::idle(const Ipv6Address& peer) const {
   auto it = peers_.find(peer);
   if (it == peers_.end()) return true;
-  return it->second.pending.empty() && it->second.in_flight.empty() && !it->second.full_dump;
+  return it->second.pending.empty() && it->second.in_flight.empty() &&
+         it->second.queued.empty() && !it->second.full_dump;
 }
 
 ReplicationView Replicator::view(const Ipv6Address& peer, Clock::time_point now) const {
@@ -282,6 +344,7 @@ ReplicationView Replicator::view(const Ipv6Address& peer, Clock::time_point now)
   const auto& ps = it->second;
   v.unacked_messages = ps.in_flight.size();
   v.pending_records = ps.pending.size();
+  v.queued_messages = ps.queued.size();
   for (const auto& [id, f] : ps.in_flight) {
     v.unacked_records += f.records.size();
     const auto age = now - f.first_sent;

@@ -12,8 +12,13 @@
 // bindings from our shadows (SS-REP with the restore marker, L on the last
 // part, acknowledged like any SS-REP), and it can hold our full dump to a
 // peer until that peer has returned our bindings to us.
+// Flow control [D]: at most kSyncWindow messages per peer are unacknowledged;
+// the rest wait in a FIFO and go out as acks arrive, so a full dump of N
+// bindings (N/32 messages) is clocked by the peer's acks instead of being
+// one burst, and every event costs O(window), not O(N) (docs/harp.md).
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <optional>
@@ -37,10 +42,14 @@ std::vector<mip6::StateSynchronization> pack_sync_replies(
     const mip6::HarpNumbers& numbers, std::size_t max_size = mip6::mh::kMaxLength,
     const mip6::MobilityOptions& options = {}, bool last = false);
 
+// Unacknowledged State Synchronization messages per peer (flow control).
+inline constexpr std::size_t kSyncWindow = 64;
+
 struct ReplicationView {
   std::size_t unacked_messages = 0;
   std::size_t unacked_records = 0;
   std::size_t pending_records = 0;
+  std::size_t queued_messages = 0;  // packed, waiting for the window
   std::optional<Clock::duration> oldest_unacked_age;
   std::optional<Clock::duration> smoothed_rtt;
   std::uint64_t retransmissions = 0;
@@ -111,7 +120,15 @@ class Replicator {
     std::optional<std::vector<BindingRecord>> restore;  // queued restore
     std::optional<Clock::time_point> restore_due;
     bool restore_unfinished = false;  // a restore part was given up
-    std::map<std::uint16_t, InFlight> in_flight;
+    // The part with L of a full dump [kDump] and of a restore [kRestore],
+    // held until every other part of it was acknowledged: L makes the
+    // receiver prune (dump) or end its wait (restore), so a part that is lost
+    // or overtaken must not arrive after it (B6, docs/harp.md).
+    std::optional<InFlight> held_last[2];
+    std::optional<Clock::time_point> held_last_due;
+    std::map<std::uint16_t, InFlight> in_flight;  // at most kSyncWindow
+    std::deque<InFlight> queued;                   // packed, not sent yet (FIFO)
+    std::optional<Clock::time_point> window_due;   // an ack opened the window
     std::uint16_t next_id = 1;
     std::optional<Clock::duration> srtt;
     std::uint64_t retransmissions = 0;
@@ -122,6 +139,21 @@ class Replicator {
             std::uint8_t flags, Clock::time_point now, std::vector<SendHarpMessage>& out,
             bool restore = false);
   SendHarpMessage to_message(const Ipv6Address& peer, std::uint16_t id, const InFlight& f) const;
+  void launch(const Ipv6Address& peer, PeerState& ps, InFlight f, Clock::time_point now,
+              std::vector<SendHarpMessage>& out);
+  // Sends queued messages while the window has room.
+  void fill_window(const Ipv6Address& peer, PeerState& ps, Clock::time_point now,
+                   std::vector<SendHarpMessage>& out);
+  // Drops the queued and unacknowledged messages that a full dump replaces
+  // (everything but restore parts).
+  static void drop_superseded_by_dump(PeerState& ps);
+  enum Series : int { kDump = 0, kRestore = 1 };
+  static Series series_of(const InFlight& f) { return f.restore ? kRestore : kDump; }
+  static bool is_part_of(const InFlight& f, Series s);
+  // Parts of series `s` queued or unacknowledged.
+  static bool parts_outstanding(const PeerState& ps, Series s);
+  // Sends a held L part whose other parts were all acknowledged.
+  void release_held(PeerState& ps);
   Clock::duration backoff(unsigned tries) const;
   void supersede(PeerState& ps, const Ipv6Address& home_address);
 

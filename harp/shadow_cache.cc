@@ -27,10 +27,11 @@ ShadowCache::ApplyResult ShadowCache::apply(const Ipv6Address& owner, const Bind
   if (it != by_hoa_.end()) {
     if (it->second.owner != owner) {
       // Two owners claim this MN (after a takeover, or a healed partition).
-      const Claim mine{r.epoch, r.sequence, preference_of(owner), owner, r.confirmed};
-      const Claim held{it->second.record.epoch, it->second.record.sequence,
-                       preference_of(it->second.owner), it->second.owner,
-                       it->second.record.confirmed};
+      const Claim mine{r.epoch, r.sequence, preference_of(owner), owner, r.confirmed,
+                       r.registered_ms};
+      const auto& h = it->second.record;
+      const Claim held{h.epoch,     h.sequence,  preference_of(it->second.owner), it->second.owner,
+                       h.confirmed, h.registered_ms};
       if (!claim_wins(mine, held)) {
         res.applied = Applied::kLostToOther;
         return res;

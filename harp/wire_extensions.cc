@@ -32,6 +32,19 @@ std::optional<std::uint32_t> get_epoch(const mip6::MobilityOptions& sub_options)
   return static_cast<std::uint32_t>(get_be(v->data, 0, 4));
 }
 
+void put_registered_ms(mip6::MobilityOptions& sub_options, std::uint64_t ms) {
+  mip6::VendorSpecific v{kVendorId, kSubTypeRegistered, {}};
+  put_be(v.data, ms, 8);
+  sub_options.vendor_specific.push_back(std::move(v));
+}
+
+std::optional<std::uint64_t> get_registered_ms(const mip6::MobilityOptions& sub_options) {
+  const auto* v = find_vendor(sub_options, kSubTypeRegistered);
+  if (v == nullptr) return std::uint64_t{0};
+  if (v->data.size() != 8) return std::nullopt;
+  return get_be(v->data, 0, 8);
+}
+
 void put_digest(mip6::MobilityOptions& options, const OwnerDigest& d) {
   mip6::VendorSpecific v{kVendorId, kSubTypeDigest, {}};
   put_be(v.data, d.count, 4);

@@ -21,6 +21,10 @@
 //    (re)started with no state: send back the shadows you hold with me as
 //    owner". In an SS-REP: "these records are yours, returned from my
 //    shadows" (the L flag marks the last part). docs/harp.md B1.
+//  - Registration time of a binding: a BCI sub-option, Vendor Specific
+//    Sub-Type 6, Data = the owner's wall-clock time of the MN's last accepted
+//    Binding Update, milliseconds since 1970-01-01 UTC, 64-bit big endian.
+//    Orders two confirmed claims after a partition (docs/harp.md B4).
 #pragma once
 
 #include <cstdint>
@@ -40,6 +44,7 @@ inline constexpr std::uint8_t kSubTypeDigest = 2;
 inline constexpr std::uint8_t kSubTypeDrain = 3;
 inline constexpr std::uint8_t kSubTypeUnconfirmed = 4;
 inline constexpr std::uint8_t kSubTypeRestore = 5;
+inline constexpr std::uint8_t kSubTypeRegistered = 6;
 
 struct OwnerDigest {
   std::uint32_t count = 0;
@@ -52,6 +57,10 @@ void put_epoch(mip6::MobilityOptions& sub_options, std::uint32_t epoch);
 // epoch sub-option (data not 4 octets) also reads as nullopt.
 std::optional<std::uint32_t> get_epoch(const mip6::MobilityOptions& sub_options);
 
+// Registration time of a BCI (wall-clock ms); 0 when absent (unknown). A
+// malformed sub-option (data not 8 octets) reads as nullopt.
+void put_registered_ms(mip6::MobilityOptions& sub_options, std::uint64_t ms);
+std::optional<std::uint64_t> get_registered_ms(const mip6::MobilityOptions& sub_options);
 void put_digest(mip6::MobilityOptions& options, const OwnerDigest& d);
 std::optional<OwnerDigest> get_digest(const mip6::MobilityOptions& options);
 

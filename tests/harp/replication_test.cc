@@ -262,5 +262,63 @@ TEST(Replication, SyncFromStrangersIsDropped) {
   EXPECT_EQ(net.h(1).counters().sync_drop_wrong_group, 1u);
 }
 
+// Flow control and the L part (docs/harp.md "Flow control", B6): a full
+// dump of 5,000 bindings leaves at most kSyncWindow messages unacknowledged,
+// each ack lets the next one out, and the L part goes out only once every
+// other part was acknowledged, whatever order the acks come in.
+TEST(Replication, FullDumpIsWindowedAndLastPartWaitsForTheOthers) {
+  GroupConfig cfg;
+  cfg.own_address = ha_addr(0);
+  cfg.peers = {PeerConfig{ha_addr(1), 0}};
+  Replicator rep(cfg);
+  std::vector<BindingRecord> own;
+  for (int i = 0; i < 5000; ++i) {
+    BindingRecord r;
+    r.home_address = hoa(i);
+    r.care_of_address = coa(i);
+    r.sequence = mip6::SequenceNumber(1);
+    r.expires_at = kT0 + 400s;
+    own.push_back(r);
+  }
+  auto t = kT0;
+  rep.request_full_dump(ha_addr(1), t);
+  auto out = rep.poll(t, [&] { return own; });
+  ASSERT_EQ(out.size(), kSyncWindow);
+  auto view = rep.view(ha_addr(1), t);
+  EXPECT_EQ(view.unacked_messages, kSyncWindow);
+  ASSERT_GT(view.queued_messages, 0u);
+  std::vector<std::uint16_t> unacked;
+  std::size_t records = 0, parts = 0;
+  bool last_seen = false;
+  auto take = [&](const std::vector<SendHarpMessage>& msgs) {
+    for (const auto& m : msgs) {
+      const auto& ss = std::get<mip6::StateSynchronization>(m.message);
+      EXPECT_NE(ss.flags & mip6::StateSynchronization::kFullDump, 0);
+      if ((ss.flags & mip6::StateSynchronization::kLast) != 0) {
+        EXPECT_TRUE(unacked.empty()) << "L part sent while other parts are unacknowledged";
+        last_seen = true;
+      }
+      unacked.push_back(ss.identifier);
+      records += ss.options.binding_cache_information.size();
+      ++parts;
+    }
+  };
+  take(out);
+  // Acknowledge newest first (the reverse of sending order), one at a time.
+  while (!unacked.empty()) {
+    const auto id = unacked.back();
+    unacked.pop_back();
+    ASSERT_TRUE(rep.on_ack(ha_addr(1), id, t));
+    t += 1ms;
+    const auto more = rep.poll(t, [&] { return own; });
+    EXPECT_LE(rep.view(ha_addr(1), t).unacked_messages, kSyncWindow);
+    take(more);
+  }
+  EXPECT_TRUE(last_seen);
+  EXPECT_EQ(records, own.size());
+  EXPECT_GT(parts, kSyncWindow);
+  EXPECT_TRUE(rep.idle(ha_addr(1)));
+}
+
 }  // namespace
 }  // namespace harp::test

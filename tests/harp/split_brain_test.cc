@@ -1,8 +1,9 @@
 // Split brain after a partition heals (DESIGN.md §2, protocol-notes §5.7):
 // a registration the MN confirmed with a newer sequence beats a takeover it
-// never answered (B3, docs/harp.md [D]); otherwise highest epoch, then newer
-// MN sequence, then preference, then address; the loser releases quietly,
-// the winner re-announces, one owner remains.
+// never answered (B3, docs/harp.md [D]); of two registrations the MN made,
+// the later one wins (B4); otherwise highest epoch, then newer MN sequence,
+// then preference, then address; the loser releases quietly, the winner
+// re-announces, one owner remains.
 #include <gtest/gtest.h>
 
 #include "harp/ownership.h"
@@ -114,6 +115,97 @@ TEST(SplitBrain, UnconfirmedTakeoverLosesToNewerRegistration) {
   EXPECT_TRUE(claim_wins(taker, owner));
   owner.epoch = 7;
   EXPECT_TRUE(claim_wins(owner, taker));
+}
+
+// B4 rule: of two confirmed claims with known registration times more than
+// kRegistrationOrderWindowMs apart the later registration wins whatever the
+// epochs and sequences (the MN's sequence numbers are per HA); closer in
+// time, the newer sequence wins; unknown times (0) and unconfirmed claims
+// fall back to the other rules.
+TEST(SplitBrain, LaterConfirmedRegistrationWins) {
+  Claim older{5, SequenceNumber(900), 90, ha_addr(1), true, 1'000'000};
+  Claim later{0, SequenceNumber(3), 10, ha_addr(0), true, 1'000'000 + kRegistrationOrderWindowMs + 1};
+  EXPECT_TRUE(claim_wins(later, older));
+  EXPECT_FALSE(claim_wins(older, later));
+  later.registered_ms = 1'000'000 + kRegistrationOrderWindowMs;  // within the window:
+  EXPECT_TRUE(claim_wins(older, later));  // a delayed BU could invert them: sequence first
+  EXPECT_FALSE(claim_wins(later, older));
+  later.sequence = SequenceNumber(901);
+  EXPECT_TRUE(claim_wins(later, older));
+  later.sequence = SequenceNumber(900);  // same sequence: epoch
+  EXPECT_TRUE(claim_wins(older, later));
+  later.sequence = SequenceNumber(3);
+  later.registered_ms = 0;  // a peer that does not send the time: epoch first
+  EXPECT_TRUE(claim_wins(older, later));
+  later.registered_ms = 2'000'000;
+  older.confirmed = false;  // B3 decides between confirmed and unconfirmed
+  EXPECT_FALSE(claim_wins(later, older));  // 3 is not newer than 900
+  later.sequence = SequenceNumber(901);
+  EXPECT_TRUE(claim_wins(later, older));
+}
+
+// Seed 101305 / TenThousandPartitionHeal mn 171 in miniature (B4): during
+// a partition the MN registers with node 1 (which took it over, epoch 1) and
+// then again with node 0 (epoch 0, its counter for node 0). After the heal
+// the MN's last registration, node 0's, wins; node 1 releases quietly.
+TEST(SplitBrain, LaterRegistrationBeatsHigherEpoch) {
+  TestNet net(2);
+  net.run_for(3s);
+  ASSERT_EQ(net.register_mn(0, 0, 10), 0);
+  net.run_for(1s);
+  net.blocked = {{ha_addr(0), ha_addr(1)}, {ha_addr(1), ha_addr(0)}};
+  net.run_for(5s);
+  ASSERT_NE(net.ha(1).bindings().find(hoa(0)), nullptr);
+  ASSERT_EQ(net.register_mn(1, 0, 1), 0);  // followed node 1's HA Switch
+  EXPECT_EQ(net.h(1).own_binding(hoa(0))->epoch, 1u);
+  net.run_for(3s);
+  ASSERT_EQ(net.register_mn(0, 0, 11), 0);  // then registered with node 0 again
+  EXPECT_EQ(net.h(0).own_binding(hoa(0))->epoch, 0u);
+  EXPECT_GT(net.h(0).own_binding(hoa(0))->registered_ms,
+            net.h(1).own_binding(hoa(0))->registered_ms);
+  net.blocked.clear();
+  net.run_for(6s);
+  EXPECT_EQ(net.h(0).owner_of(hoa(0)), ha_addr(0));
+  EXPECT_EQ(net.h(1).owner_of(hoa(0)), ha_addr(0));
+  EXPECT_NE(net.ha(0).bindings().find(hoa(0)), nullptr);
+  EXPECT_EQ(net.ha(1).bindings().find(hoa(0)), nullptr);
+  ASSERT_EQ(net.nodes[1].released.size(), 1u);
+  EXPECT_TRUE(net.nodes[0].released.empty());
+}
+
+// The registration time travels in the BCI (Vendor Specific sub-type 6): a
+// takeover keeps the copied time, a BU stamps a new one.
+TEST(SplitBrain, RegistrationTimeRoundTrip) {
+  BindingRecord r;
+  r.home_address = hoa(0);
+  r.care_of_address = coa(0);
+  r.sequence = SequenceNumber(10);
+  r.registered_ms = 1'764'500'000'123ull;
+  r.expires_at = kT0 + 400s;
+  auto bci = to_bci(r, kT0);
+  auto back = record_from_bci(bci, kT0);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->registered_ms, r.registered_ms);
+  EXPECT_TRUE(back->sub_options.vendor_specific.empty());
+  for (auto& v : bci.sub_options.vendor_specific)
+    if (v.sub_type == wire::kSubTypeRegistered) v.data.pop_back();
+  EXPECT_FALSE(record_from_bci(bci, kT0));  // malformed: a bad record
+  r.registered_ms = 0;
+  EXPECT_EQ(record_from_bci(to_bci(r, kT0), kT0)->registered_ms, 0u);
+
+  TestNet net(2);
+  net.run_for(3s);
+  ASSERT_EQ(net.register_mn(0, 0, 10), 0);
+  const auto stamped = net.h(0).own_binding(hoa(0))->registered_ms;
+  EXPECT_NE(stamped, 0u);
+  net.run_for(1s);
+  EXPECT_EQ(net.h(1).shadows().find(hoa(0))->registered_ms, stamped);
+  net.crash(0);
+  net.run_for(5s);
+  ASSERT_NE(net.h(1).own_binding(hoa(0)), nullptr);
+  EXPECT_EQ(net.h(1).own_binding(hoa(0))->registered_ms, stamped);  // adopted copy
+  ASSERT_EQ(net.register_mn(1, 0, 11), 0);
+  EXPECT_GT(net.h(1).own_binding(hoa(0))->registered_ms, stamped);
 }
 
 // The confirmation travels in the BCI (Vendor Specific sub-type 4) and is

@@ -355,7 +355,8 @@ void Simulation::apply_harp(int i, const harp::HarpActions& actions) {
       const Ipv6Address& t = hoas_[*cfg_.trace_mn];
       const long long ms = std::chrono::duration_cast<std::chrono::milliseconds>(now_ - t0_).count();
       if (const auto* ad = std::get_if<harp::AdoptBinding>(&a); ad && ad->entry.home_address == t)
-        std::fprintf(stderr, "%8lld ms: HA %d adopts\n", ms, i);
+        std::fprintf(stderr, "%8lld ms: HA %d adopts seq %u epoch %u\n", ms, i,
+                     unsigned{ad->entry.last_sequence.value()}, ad->entry.ownership_epoch);
       if (const auto* r = std::get_if<harp::ReleaseBinding>(&a); r && r->home_address == t)
         std::fprintf(stderr, "%8lld ms: HA %d releases\n", ms, i);
       if (const auto* e = std::get_if<harp::HarpEvent>(&a))

@@ -170,12 +170,11 @@ TEST(Simulation, TenThousandMobileNodesThreeHas) {
 
 // The first 10,000-MN schedule written for this suite: a two-way HA 1 <-> HA 2
 // partition healed after 25 s, with HA 0 crashed and restarted in between.
-// B1 and B3 are fixed, and it passed with the old checker, but the stricter
-// checker (a holder's copy must carry the MN's registered sequence) finds
-// B4 (README.md): mn 171 follows HA 2's takeover (epoch 2, seq 43778) and
-// then HA 1's paced HA Switch (epoch 1, seq 43779); after the heal epoch
-// order keeps HA 2's older registration. Fails: t=63 s, mn 171.
-TEST(SimulationBug, DISABLED_TenThousandPartitionHeal) {
+// Regression test of B4 (docs/harp.md): mn 171 follows HA 2's takeover
+// (epoch 2, seq 43778) and then HA 1's paced HA Switch (epoch 1, seq 43779);
+// epoch order kept HA 2's older registration after the heal (t=63 s). Two
+// confirmed registrations are now ordered by registration time.
+TEST(SimulationRegression, TenThousandPartitionHeal) {
   SimConfig c;
   c.seed = 1001;
   c.has = 3;
@@ -281,14 +280,16 @@ const RegressionSeed kRegressionSeeds[] = {
     // B5: a restarted HA kept the first restored copy (from a peer that missed
     // the MN's last refresh) and dropped the newer one restored later.
     {101745, 3, harp::TakeoverPolicy::kSpread, 0.05, "B5 newer restored copy replaces older"},
+    // B6: a full dump's L part overtook a lost middle part; the receiver
+    // pruned that part's shadows and the owner died before retransmitting.
+    {102101, 3, harp::TakeoverPolicy::kSpread, 0.05, "B6 dump L after every other part"},
 };
 
-// B4, found by the SIM_EXTRA_SEEDS sweep (README.md): HA 1 restarts while
-// cut off from every live peer, re-registers an MN with epoch 0 (it lost the
-// MN's epoch-1 history), and after the heal HA 2's older epoch-1
-// registration wins. Not fixed: two confirmed registrations are ordered by
-// epoch, and only the MN's sequence orders them here.
-TEST(SimulationBug, DISABLED_B4_Seed101305) {
+// B4, found by the SIM_EXTRA_SEEDS sweep: HA 1 restarts while cut off from
+// every live peer, re-registers an MN with epoch 0 (it lost the MN's epoch-1
+// history), and after the heal HA 2's older epoch-1 registration won. Fixed:
+// two confirmed registrations are ordered by registration time (docs/harp.md).
+TEST(SimulationRegression, B4_Seed101305) {
   expect_ok(small(101305, 3, harp::TakeoverPolicy::kSpread));
 }
 
