@@ -111,6 +111,11 @@ HarpActions HarpNode::on_binding_event(const mip6::BindingEvent& ev, Clock::time
       r.registered_ms = s->registered_ms;
     shadows_.erase(hoa);
   }
+  // Adopted from elsewhere (the daemon's snapshot): the entry's own
+  // registration time, restored from the file.
+  if (ev.entry.accept_any_sequence && !restored && r.registered_ms == 0 &&
+      ev.entry.registered_at != Clock::time_point{})
+    r.registered_ms = wall_ms(ev.entry.registered_at);
   put_own(r);
   switch_in_.erase(hoa);
   if (restored) {

@@ -23,6 +23,10 @@ mip6::Status<std::string> Daemon::setup_harp() {
   auto node = harp::HarpNode::create(group_config_from(config_, seq, mtu), Clock::now());
   if (!node) return mip6::fail("harp group: " + std::string(harp::to_string(node.error())));
   harp_ = std::move(node).value();
+  // Registration times in replicated bindings are wall-clock (split brain
+  // rule 2, docs/harp.md B4); harp/ reads no clock, so it gets the offset.
+  harp_->set_wall_clock_offset(std::chrono::duration_cast<Clock::duration>(
+      std::chrono::system_clock::now().time_since_epoch() - Clock::now().time_since_epoch()));
   HA_LOG(log_harp_, kInfo) << "HARP group " << int(config_.harp->group_id) << ": "
                       << config_.harp->peers.size() << " peer(s), hello "
                       << config_.harp->hello_interval.count() << " ms, takeover "
