@@ -34,7 +34,7 @@ Config build_config(const pb::HaAgentConfig& m, const Scope& top);
 void build_mobile_nodes(const pb::HaAgentConfig& m, const Scope& top, BuildContext& ctx);
 std::optional<HarpConfig> build_harp(const pb::Harp& m, const Scope& s, BuildContext& ctx);
 
-// In build_operations.cc: privileges and the metrics listener.
+// In build_operations.cc: privileges, the metrics listener, rate limits.
 void build_operations(const pb::HaAgentConfig& m, const Scope& top, Config& c);
 
 // True when `a` lies inside one of the configured home prefixes.

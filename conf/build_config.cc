@@ -220,6 +220,13 @@ Config build_config(const pb::HaAgentConfig& m, const Scope& top) {
   if (m.has_harp()) c.harp = build_harp(m.harp(), top.nested("harp"), ctx);
   if (m.has_snapshot_path() && absolute_path(top, "snapshot_path", m.snapshot_path()))
     c.snapshot_path = m.snapshot_path();
+  // docs/operations.md "Restart without loss": 0 = only at shutdown.
+  if (m.snapshot_interval_s() > 86400)
+    top.error("snapshot_interval_s", std::to_string(m.snapshot_interval_s()) +
+                                         " s is outside 0..86400 (0 = only at shutdown)");
+  else if (m.has_snapshot_interval_s() && !m.has_snapshot_path())
+    top.error("snapshot_interval_s", "needs snapshot_path (where to write the snapshots)");
+  c.snapshot_interval = std::chrono::seconds(m.snapshot_interval_s());
   build_operations(m, top, c);
   return c;
 }

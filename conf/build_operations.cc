@@ -1,6 +1,6 @@
 // Sections about running the daemon rather than the protocol: `privileges`
-// (the user to switch to after set-up) and `metrics` (the Prometheus HTTP
-// listener). Only syntax is checked here (no I/O in conf/, DESIGN.md §1):
+// (the user to switch to after set-up), `metrics` (the Prometheus HTTP
+// listener) and `rate_limit` (inbound signalling per source and per peer). Only syntax is checked here (no I/O in conf/, DESIGN.md §1):
 // whether the user exists is the daemon's question at start-up.
 #include <arpa/inet.h>
 
@@ -94,11 +94,43 @@ std::optional<MetricsListenConfig> listen_address(const Scope& s, const std::str
   return out;
 }
 
+// One token bucket (pps, burst) of the rate_limit section. 0 pps means
+// unlimited, so a burst set next to it would be silently ignored: an error.
+void bucket(const Scope& s, const std::string& name, bool has_pps, std::uint32_t pps,
+            bool has_burst, std::uint32_t burst, std::uint32_t& pps_out, std::uint32_t& burst_out) {
+  constexpr std::uint32_t kMax = 10'000'000;
+  const std::string pps_field = name + "_pps", burst_field = name + "_burst";
+  if (pps > kMax) {
+    s.error(pps_field, std::to_string(pps) + " packets/s is outside 0..10000000 (0 = unlimited)");
+  } else {
+    pps_out = pps;
+  }
+  if (burst < 1 || burst > kMax) {
+    s.error(burst_field, std::to_string(burst) + " packets is outside 1..10000000");
+  } else if (has_pps && pps == 0 && has_burst) {
+    s.error(burst_field, "has no effect: " + pps_field + " is 0 (unlimited)");
+  } else {
+    burst_out = burst;
+  }
+}
+
+void build_rate_limit(const pb::RateLimit& m, const Scope& s, RateLimitConfig& out) {
+  bucket(s, "per_source", m.has_per_source_pps(), m.per_source_pps(), m.has_per_source_burst(),
+         m.per_source_burst(), out.per_source_pps, out.per_source_burst);
+  bucket(s, "per_peer", m.has_per_peer_pps(), m.per_peer_pps(), m.has_per_peer_burst(),
+         m.per_peer_burst(), out.per_peer_pps, out.per_peer_burst);
+  if (m.max_sources() < 1 || m.max_sources() > (1u << 24))
+    s.error("max_sources", std::to_string(m.max_sources()) + " is outside 1..16777216");
+  else
+    out.max_sources = m.max_sources();
+}
+
 }  // namespace
 
 void build_operations(const pb::HaAgentConfig& m, const Scope& top, Config& c) {
   if (m.has_privileges()) build_privileges(m.privileges(), top.nested("privileges"), c);
   if (m.has_metrics()) c.metrics = listen_address(top.nested("metrics"), m.metrics().listen());
+  build_rate_limit(m.rate_limit(), top.nested("rate_limit"), c.rate_limit);
 }
 
 }  // namespace conf::detail

@@ -122,12 +122,23 @@ std::string describe(const Config& c) {
   } else {
     s += "  harp            (standalone)\n";
   }
-  if (c.snapshot_path) s += "  snapshot_path   " + *c.snapshot_path + "\n";
+  if (c.snapshot_path)
+    s += "  snapshot_path   " + *c.snapshot_path + " (" +
+         (c.snapshot_interval.count() ? "every " + std::to_string(c.snapshot_interval.count()) + " s and "
+                                      : std::string()) +
+         "at shutdown)\n";
   if (c.privileges)
     s += "  privileges      user " + c.privileges->user + " group " +
          c.privileges->group.value_or("(login group)") + ", keeps CAP_NET_RAW CAP_NET_ADMIN\n";
   else
     s += "  privileges      (keeps running as started)\n";
+  const auto& r = c.rate_limit;
+  auto limit = [](std::uint32_t pps, std::uint32_t burst) {
+    return pps ? std::to_string(pps) + "/s burst " + std::to_string(burst) : std::string("unlimited");
+  };
+  s += "  rate_limit      per source " + limit(r.per_source_pps, r.per_source_burst) + ", per peer " +
+       limit(r.per_peer_pps, r.per_peer_burst) + ", " + std::to_string(r.max_sources) +
+       " sources tracked\n";
   s += "  metrics         " + (c.metrics ? "http://" + c.metrics->to_string() + "/metrics" : std::string("(no listener)")) +
        "\n";
   return s;

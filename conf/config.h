@@ -136,6 +136,17 @@ struct MetricsListenConfig {
   std::string to_string() const;  // "[::1]:9469" / "127.0.0.1:9469"
 };
 
+// Inbound signalling limits per source and per HARP peer (token buckets;
+// docs/operations.md "Rate limits"). *_pps 0 = unlimited.
+struct RateLimitConfig {
+  std::uint32_t per_source_pps = 5000;
+  std::uint32_t per_source_burst = 20000;
+  std::uint32_t per_peer_pps = 20000;
+  std::uint32_t per_peer_burst = 50000;
+  std::uint32_t max_sources = 65536;  // 1..16777216
+  bool operator==(const RateLimitConfig&) const = default;
+};
+
 struct Config {
   std::string file_name;  // as given to load(), for messages
   std::vector<mip6::Ipv6Address> ha_addresses;
@@ -153,8 +164,11 @@ struct Config {
   bool proxy_nd_in_user_space = false;
   std::optional<HarpConfig> harp;
   std::optional<std::string> snapshot_path;
+  // Periodic snapshots (snapshot_interval_s); 0 = only at shutdown.
+  std::chrono::seconds snapshot_interval{60};
   std::optional<PrivilegesConfig> privileges;  // absent: keep running as started
   std::optional<MetricsListenConfig> metrics;  // absent: no HTTP listener
+  RateLimitConfig rate_limit;
 };
 
 // True when `hoa` is one this HA serves as active HA (see ServedHomeAddresses).

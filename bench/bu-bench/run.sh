@@ -106,6 +106,8 @@ stop_ha
 log "ha-genconf --has 1 --mns $MNS"
 "$GENCONF" --has 1 --mns "$MNS" --out "$WORK/gen" --home-interface eth0 >/dev/null
 echo "kernel_state { proxy_nd: \"$PROXY_ND\" }" >>"$WORK/gen/ha1.conf"
+# One care-of address drives the HA flat out: above the per-source rate limit.
+echo "rate_limit { per_source_pps: 0 }" >>"$WORK/gen/ha1.conf"
 log "starting ha-agent with $MNS configured MNs"
 start_ha "$WORK/gen/ha1.conf" "$OUT/ha-agent.log"
 RSS_BEFORE=$(rss_kib "$HA_PID")

@@ -31,5 +31,7 @@ int run_peers(int argc, char** argv);
 int run_events(int argc, char** argv);
 int run_switchover(int argc, char** argv);
 int run_drain(int argc, char** argv);
+// reload_command.cc: re-read and apply the configuration file (issue #7).
+int run_reload(int argc, char** argv);
 
 }  // namespace ha_agent::ctl

@@ -12,6 +12,7 @@ std::span<const Subcommand> subcommands() {
       {"events", "HARP event stream after a snapshot of the current state (--follow)", run_events},
       {"switchover", "move this HA's MNs to one peer (--to HA): final sync, HA Control, HA Switch", run_switchover},
       {"drain", "move every MN of this HA to the live peers", run_drain},
+      {"reload", "re-read the daemon's config file and apply it in place (--check: only validate)", run_reload},
       {"log-level", "change the log level, of all channels or one (--channel)", run_log_level},
       {"decode", "decode a Mobility Header given in hex and print it as JSON", run_decode},
   };

@@ -70,6 +70,7 @@ void Daemon::export_counters() {
   metrics_.counter("ha_agent_admin_bad_requests_total", {}, "Admin requests refused as malformed")
       .set(admin_->bad_requests());
   export_harp_counters();  // daemon_operations.cc
+  export_rate_limit_metrics();  // daemon_operations.cc
 }
 
 admin::Response Daemon::handle_admin(const admin::Request& req) {
@@ -102,6 +103,9 @@ admin::Response Daemon::handle_admin(const admin::Request& req) {
         }
       }
       auto* out = resp.mutable_bindings();
+      // Once per request, not a scan per binding (10,000 MNs: 10^8 compares).
+      std::unordered_map<mip6::Ipv6Address, std::uint32_t> spi_out_of;
+      for (const auto& mn : config_.mobile_nodes) spi_out_of.emplace(mn.home_address, mn.sa.spi_out);
       auto add = [&](const mip6::BindingCacheEntry& e) {
         auto* b = out->add_bindings();
         b->set_home_address(e.home_address.to_string());
@@ -117,8 +121,7 @@ admin::Response Daemon::handle_admin(const admin::Request& req) {
         b->set_spi_in(e.spi);
         if (const auto* sa = security_.sad.find(crypto::SaDirection::kInbound, e.spi)) {
           b->set_algorithm(std::string(crypto::to_string(sa->params().algorithm)));
-          for (const auto& mn : config_.mobile_nodes)
-            if (mn.home_address == e.home_address) b->set_spi_out(mn.sa.spi_out);
+          if (auto it = spi_out_of.find(e.home_address); it != spi_out_of.end()) b->set_spi_out(it->second);
         }
         b->set_registered_ms_ago(
             std::chrono::duration_cast<std::chrono::milliseconds>(now - e.created_at).count());
@@ -238,6 +241,9 @@ admin::Response Daemon::handle_admin(const admin::Request& req) {
       resp.mutable_started()->set_after_serial(last);
       break;
     }
+    case admin::Request::kReload:  // daemon_reload.cc
+      *resp.mutable_reload() = reload(req.reload().check_only(), "ha-agentctl reload");
+      break;
     case admin::Request::COMMAND_NOT_SET:
       resp.mutable_error()->set_code("bad_request");
       resp.mutable_error()->set_message("request names no command");

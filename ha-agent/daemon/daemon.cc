@@ -188,9 +188,11 @@ mip6::Status<std::string> Daemon::setup() {
                                                          config_.harp->wire_types.bci_option}
                                      : mip6::HarpNumbers{};
   rx_ = std::make_unique<ReceivePath>(security_.sad, harp, metrics_);
+  setup_rate_limit();
   tx_ = std::make_unique<SendPath>(security_.sad, security_.spd, harp);
 
   if (auto st = setup_harp(); !st) return st;
+  setup_snapshot();  // restores bindings (daemon_snapshot.cc)
 
   // Admin socket.
   admin::AdminSocketOptions ao{config_.admin.socket_path, config_.admin.mode, config_.admin.group};
@@ -200,6 +202,7 @@ mip6::Status<std::string> Daemon::setup() {
   admin_ = std::move(admin).value();
   // Metrics listener, then the privilege drop: the last privileged step.
   if (auto st = setup_operations(); !st) return st;
+  setup_reload();  // SIGHUP (daemon_reload.cc)
 
   signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
     if (ec) return;
@@ -208,6 +211,7 @@ mip6::Status<std::string> Daemon::setup() {
   });
   packet_io_->start([this](std::span<const std::uint8_t> p, int ifindex) { on_packet(p, ifindex); });
   rearm_timer();
+  start_snapshots();
   HA_LOG(log_, kNotice) << "ha-agent " << kVersion << " serving on "
                         << config_.ha_addresses.front().to_string() << " (home interface "
                         << home_interface_ << ", admin socket " << config_.admin.socket_path << ")";
@@ -238,6 +242,8 @@ void Daemon::shutdown() {
   boost::system::error_code ec;
   timer_.cancel(ec);
   signals_.cancel(ec);
+  if (reload_signal_) reload_signal_->cancel(ec);
+  write_final_snapshot();  // before the bindings' kernel state goes
   if (ha_ && kernel_) {
     apply(ha_->remove_all(Clock::now()));
   }
@@ -254,6 +260,13 @@ void Daemon::shutdown() {
 void Daemon::log_drop(const Dropped& d) {
   std::uint64_t suppressed = 0;
   if (!drop_log_limit_.allow(Clock::now(), suppressed)) return;
+  if (d.reason == RxDrop::kRateLimited) {  // a flood: worth a warning, naming who
+    HA_LOG(log_io_, kWarning) << "rate limit (" << d.detail << "): dropping signalling from "
+                              << d.source.to_string()
+                              << (suppressed ? " [" + std::to_string(suppressed) + " drop logs suppressed]"
+                                             : "");
+    return;
+  }
   HA_LOG(log_io_, kDebug) << "dropped packet: " << to_string(d.reason)
                        << (d.detail.empty() ? "" : " (" + d.detail + ")")
                        << (suppressed ? " [" + std::to_string(suppressed) + " drop logs suppressed]"

@@ -29,9 +29,12 @@
 #include "ha-agent/log/log.h"
 #include "ha-agent/metrics/http_listener.h"
 #include "ha-agent/metrics/registry.h"
+#include "ha-agent/snapshot/restore_plan.h"
+#include "ha-agent/snapshot/snapshot_writer.h"
 #include "harp/harp_node.h"
 #include "mip6/home_agent.h"
 #include "mip6/icmpv6_nd.h"
+#include "mip6/rate_limiter.h"
 #include "mip6/result.h"
 
 namespace ha_agent {
@@ -84,6 +87,28 @@ class Daemon {
   // Operating the daemon (daemon_operations.cc, issue #7): metrics listener,
   // privilege drop, sd_notify, the metrics the other parts do not keep.
   mip6::Status<std::string> setup_operations();
+  // Hitless reload (daemon_reload.cc, docs/operations.md "Reload"): SIGHUP
+  // and `ha-agentctl reload [--check]` re-read config_path, validate it
+  // completely, then apply the difference in place or change nothing.
+  struct ReloadPlan;
+  void setup_reload();
+  void arm_reload_signal();
+  admin::ReloadReply reload(bool check_only, std::string_view origin);
+  bool prepare_reload(ReloadPlan& plan, admin::ReloadReply& reply);
+  void apply_reload(ReloadPlan& plan, admin::ReloadReply& reply);
+  void deregister_for_reload(const mip6::Ipv6Address& home_address, admin::ReloadReply& reply);
+  // Restart without loss (daemon_snapshot.cc): restore at start (held for
+  // the group's peers first), periodic and final snapshots.
+  void setup_snapshot();
+  void start_snapshots();
+  void write_final_snapshot();
+  void snapshot_tick();
+  void snapshot_group_poll();
+  void arm_snapshot_timer(std::chrono::steady_clock::duration after);
+  void adopt_from_snapshot(const std::vector<mip6::BindingCacheEntry>& entries, const char* outcome);
+  snapshot::Snapshot make_snapshot();
+  std::vector<mip6::Ipv6Address> configured_home_addresses() const;
+  void on_snapshot_written(const snapshot::WriteReport& r, bool final);
   std::string metrics_text();
   void export_harp_counters();
   void count_received(const InboundMessage& m);
@@ -91,6 +116,11 @@ class Daemon {
   void count_harp_event(const harp::HarpEvent& e);
   void notify_ready();
   void notify_stopping();
+  // Rate limits (daemon_operations.cc, docs/operations.md "Rate limits"):
+  // (re)applies config_.rate_limit and the HARP peer set to the limiter of
+  // the receive path; call again after a reload changed either.
+  void setup_rate_limit();
+  void export_rate_limit_metrics();
   void log_drop(const Dropped& d);
 
   using Clock = std::chrono::steady_clock;
@@ -121,11 +151,13 @@ class Daemon {
   std::unique_ptr<admin::AdminServer> admin_;
   std::unique_ptr<io::TunDevice> tunnel_;  // null with kernel_state "none"
   std::string route_interface_;            // where home-address routes point
+  std::unique_ptr<mip6::SourceRateLimiter> rate_limiter_;  // used by rx_: declared first
   std::unique_ptr<ReceivePath> rx_;
   std::unique_ptr<SendPath> tx_;
   std::vector<std::uint8_t> tx_buffer_;
   std::vector<std::uint8_t> tunnel_buffer_;
   log::RateLimiter drop_log_limit_{10, std::chrono::seconds(1)};
+  std::optional<boost::asio::signal_set> reload_signal_;  // SIGHUP (daemon_reload.cc)
 
   // Home link: where proxy ND entries, routes and NAs go.
   std::string home_interface_;
@@ -148,6 +180,15 @@ class Daemon {
   std::string packet_backend_text_;
   bool stopping_ = false;
   bool left_group_ = false;
+
+  // Snapshots (daemon_snapshot.cc).
+  std::unique_ptr<snapshot::SnapshotWriter> snapshot_writer_;  // null without snapshot_path
+  std::optional<boost::asio::steady_timer> snapshot_timer_;
+  std::vector<mip6::BindingCacheEntry> snapshot_held_;  // waiting for the group's restore
+  snapshot::GroupRestoreDeadlines snapshot_hold_deadlines_;
+  bool snapshot_holding_ = false;
+  bool snapshot_active_ = false;  // set-up finished: shutdown writes a snapshot
+  bool snapshot_final_done_ = false;
 
   // Operations (daemon_operations.cc). Declared last: the listener is
   // destroyed first and its render callback never outlives the daemon.

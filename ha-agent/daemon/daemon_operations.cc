@@ -10,6 +10,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
+#include <random>
 
 #include "ha-agent/daemon/daemon.h"
 
@@ -98,6 +99,58 @@ void Daemon::count_dropped(const Dropped& d) {
       .counter("ha_agent_esp_failures_total", {{"reason", label_value(d.detail)}},
                "Inbound ESP packets refused (SAD lookup, replay window, ICV, padding), by reason")
       .inc();
+}
+
+void Daemon::setup_rate_limit() {
+  const auto& r = config_.rate_limit;
+  mip6::SourceRateLimiterOptions o;
+  o.per_source = {r.per_source_pps, r.per_source_burst};
+  o.per_peer = {r.per_peer_pps, r.per_peer_burst};
+  o.max_sources = r.max_sources;
+  std::vector<mip6::Ipv6Address> peers;
+  if (config_.harp)
+    for (const auto& p : config_.harp->peers) peers.push_back(p.address);
+  if (!rate_limiter_) {
+    // A secret hash seed: nobody can precompute addresses that collide.
+    std::random_device rd;
+    o.hash_seed = (std::uint64_t{rd()} << 32) ^ rd();
+    rate_limiter_ = std::make_unique<mip6::SourceRateLimiter>(o);
+  } else {
+    rate_limiter_->reconfigure(o);
+  }
+  rate_limiter_->set_peers(peers);
+  const bool limited = !o.per_source.unlimited() || (!o.per_peer.unlimited() && !peers.empty());
+  if (rx_) rx_->set_rate_limiter(limited ? rate_limiter_.get() : nullptr);
+  auto text = [](const mip6::TokenBucketLimit& l) {
+    return l.unlimited() ? std::string("unlimited")
+                         : std::to_string(l.rate_per_s) + "/s burst " + std::to_string(l.burst);
+  };
+  HA_LOG(log_, kInfo) << "rate limits: per source " << text(o.per_source) << " (" << o.max_sources
+                      << " sources tracked), per peer " << text(o.per_peer) << " ("
+                      << peers.size() << " peers)";
+}
+
+void Daemon::export_rate_limit_metrics() {
+  if (!rate_limiter_) return;
+  const auto& l = *rate_limiter_;
+  metrics_
+      .gauge("ha_agent_rate_limited_sources", {},
+             "Source addresses (peers included; untracked sources count as one) with signalling "
+             "dropped by the rate limits within the last second")
+      .set(l.limited_sources(Clock::now(), std::chrono::seconds(1)));
+  metrics_
+      .gauge("ha_agent_rate_limit_tracked_sources", {},
+             "Source addresses with a rate-limit bucket of their own (at most rate_limit.max_sources)")
+      .set(l.tracked_sources());
+  metrics_
+      .counter("ha_agent_rate_limit_evictions_total", {},
+               "Idle sources forgotten to make room for new ones in the rate-limit table")
+      .set(l.counters().evictions);
+  metrics_
+      .counter("ha_agent_rate_limit_table_full_total", {},
+               "Packets of new sources admitted by the shared bucket that found the rate-limit "
+               "table full of active sources")
+      .set(l.counters().table_full);
 }
 
 void Daemon::count_harp_event(const harp::HarpEvent& e) {

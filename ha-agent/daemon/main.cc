@@ -8,6 +8,7 @@
 
 #include <boost/program_options.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -45,7 +46,14 @@ constexpr const char* kUsage =
     "Under systemd (NOTIFY_SOCKET set) it reports READY=1, STOPPING=1 and STATUS=\n"
     "(dist/systemd/ha-agent.service); the admin console is ha-agentctl.\n"
     "\n"
-    "Signals: SIGTERM or SIGINT stop cleanly (kernel state ha-agent installed is removed).\n"
+    "Signals: SIGTERM or SIGINT stop cleanly (kernel state ha-agent installed is removed);\n"
+    "SIGHUP reloads the --config file in place, like `ha-agentctl reload`: it is\n"
+    "validated completely first, an invalid file or a change that needs a restart\n"
+    "leaves the running configuration as it is (errors are logged), see\n"
+    "docs/operations.md \"Reload\".\n"
+    "With snapshot_path set, SIGTERM/SIGINT first write the binding cache to it (also\n"
+    "every snapshot_interval_s); the next start restores it (docs/operations.md\n"
+    "\"Restart without loss\").\n"
     "Exit status: 0 clean stop, 1 bad configuration or set-up failure, 2 bad usage.\n";
 
 // Reads a whole file; errors name it.
@@ -160,13 +168,17 @@ int main(int argc, char** argv) {
     return 2;
   }
   const auto path = vm["config"].as<std::string>();
+  // Absolute: a reload (SIGHUP, ha-agentctl reload) re-reads this path.
+  std::error_code abs_ec;
+  const auto abs_path = std::filesystem::absolute(path, abs_ec);
+  const auto daemon_path = abs_ec ? path : abs_path.lexically_normal().string();
   auto cfg = load_config(path, true);
   if (!cfg) {
     std::cerr << "ha-agent: " << cfg.error() << "\n";
     return 1;
   }
-  if (!vm["foreground"].as<bool>()) return run_detached(std::move(cfg).value(), path);
-  auto d = ha_agent::Daemon::create(std::move(cfg).value(), {path});
+  if (!vm["foreground"].as<bool>()) return run_detached(std::move(cfg).value(), daemon_path);
+  auto d = ha_agent::Daemon::create(std::move(cfg).value(), {daemon_path});
   if (!d) {
     std::cerr << "ha-agent: " << d.error() << "\n";
     return 1;

@@ -1,5 +1,7 @@
 #include "ha-agent/daemon/security_setup.h"
 
+#include <openssl/evp.h>
+
 #include "crypto/esp_error.h"
 #include "crypto/esp_sa.h"
 #include "ha-agent/keys/key_file.h"
@@ -18,34 +20,50 @@ crypto::SpdSelector selector_for(const SaPairSpec& spec) {
 
 }  // namespace
 
-mip6::Status<std::string> add_sa_pair(SecuritySetup& s, const SaPairSpec& spec,
-                                      crypto::SaTime now) {
-  const conf::SaPairConfig& c = *spec.sa;
+mip6::Result<SaKeys, KeyFileError> load_sa_keys(const conf::SaPairConfig& c, SaRole role) {
   const std::size_t n = crypto::key_material_size(c.algorithm);
-  crypto::SecretBytes key_in, key_out;
+  SaKeys k;
   if (c.key_files.layout == conf::KeyFiles::Layout::kOneFileBothDirections) {
     auto both = load_key_file(c.key_files.inbound, 2 * n);
-    if (!both) return mip6::fail(to_string(both.error()));
+    if (!both) return mip6::fail(both.error());
     auto v = both->view();
     // MN-to-HA first, then HA-to-MN.
     auto first = crypto::SecretBytes(v.first(n));
     auto second = crypto::SecretBytes(v.subspan(n, n));
-    if (spec.role == SaRole::kHomeAgent) {
-      key_in = std::move(first);
-      key_out = std::move(second);
+    if (role == SaRole::kHomeAgent) {
+      k.in = std::move(first);
+      k.out = std::move(second);
     } else {
-      key_in = std::move(second);
-      key_out = std::move(first);
+      k.in = std::move(second);
+      k.out = std::move(first);
     }
   } else {
     auto in = load_key_file(c.key_files.inbound, n);
-    if (!in) return mip6::fail(to_string(in.error()));
+    if (!in) return mip6::fail(in.error());
     auto out = load_key_file(c.key_files.outbound, n);
-    if (!out) return mip6::fail(to_string(out.error()));
-    key_in = std::move(in).value();
-    key_out = std::move(out).value();
+    if (!out) return mip6::fail(out.error());
+    k.in = std::move(in).value();
+    k.out = std::move(out).value();
   }
-  const auto selector = selector_for(spec);
+  EVP_MD_CTX* h = EVP_MD_CTX_new();
+  unsigned len = 0;
+  if (h == nullptr || EVP_DigestInit_ex(h, EVP_sha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(h, k.in.view().data(), k.in.view().size()) != 1 ||
+      EVP_DigestUpdate(h, k.out.view().data(), k.out.view().size()) != 1 ||
+      EVP_DigestFinal_ex(h, k.digest.data(), &len) != 1)
+    k.digest.fill(0);  // then every reload sees "key material changed": safe
+  EVP_MD_CTX_free(h);
+  return k;
+}
+
+mip6::Result<PreparedSaPair, std::string> prepare_sa_pair(const SecuritySetup& s, const SaPairSpec& spec,
+                                                          SaKeys keys, crypto::SaTime now) {
+  const conf::SaPairConfig& c = *spec.sa;
+  PreparedSaPair pair;
+  pair.selector = selector_for(spec);
+  pair.spi_in = c.spi_in;
+  pair.spi_out = c.spi_out;
+  pair.key_digest = keys.digest;
   for (auto dir : {crypto::SaDirection::kInbound, crypto::SaDirection::kOutbound}) {
     crypto::SaParams p;
     const bool in = dir == crypto::SaDirection::kInbound;
@@ -54,22 +72,51 @@ mip6::Status<std::string> add_sa_pair(SecuritySetup& s, const SaPairSpec& spec,
     p.algorithm = c.algorithm;
     p.source = in ? spec.remote : spec.local;
     p.destination = in ? spec.local : spec.remote;
-    p.key = in ? std::move(key_in) : std::move(key_out);
+    p.key = in ? std::move(keys.in) : std::move(keys.out);
     p.extended_sequence_numbers = c.extended_sequence_numbers;
     p.replay_window = c.replay_window;
-    p.selector = selector;
+    p.selector = pair.selector;
     auto sa = crypto::EspSa::create(std::move(p), now, s.contexts);
     if (!sa)
       return mip6::fail("SA spi " + std::to_string(in ? c.spi_in : c.spi_out) + " (" +
                         spec.remote.to_string() + "): " + std::string(crypto::to_string(sa.error())));
-    if (auto st = s.sad.add(std::move(sa).value()); !st)
-      return mip6::fail("SA spi " + std::to_string(in ? c.spi_in : c.spi_out) + ": " +
-                        std::string(crypto::to_string(st.error())));
+    (in ? pair.inbound : pair.outbound) = std::move(sa).value();
   }
-  if (auto st = s.spd.add(selector, c.spi_out); !st)
-    return mip6::fail("policy for spi " + std::to_string(c.spi_out) + ": " +
+  return pair;
+}
+
+mip6::Status<std::string> install_sa_pair(SecuritySetup& s, PreparedSaPair pair) {
+  const auto spi_in = pair.spi_in, spi_out = pair.spi_out;
+  if (auto st = s.sad.add(std::move(pair.inbound)); !st)
+    return mip6::fail("SA spi " + std::to_string(spi_in) + ": " + std::string(crypto::to_string(st.error())));
+  if (auto st = s.sad.add(std::move(pair.outbound)); !st) {
+    s.sad.remove(crypto::SaDirection::kInbound, spi_in);
+    return mip6::fail("SA spi " + std::to_string(spi_out) + ": " + std::string(crypto::to_string(st.error())));
+  }
+  if (auto st = s.spd.add(pair.selector, spi_out); !st) {
+    s.sad.remove(crypto::SaDirection::kInbound, spi_in);
+    s.sad.remove(crypto::SaDirection::kOutbound, spi_out);
+    return mip6::fail("policy for spi " + std::to_string(spi_out) + ": " +
                       std::string(crypto::to_string(st.error())));
+  }
+  s.key_digests[spi_in] = pair.key_digest;
   return mip6::Ok{};
+}
+
+void remove_sa_pair(SecuritySetup& s, std::uint32_t spi_in, std::uint32_t spi_out) {
+  s.spd.remove(spi_out);
+  s.sad.remove(crypto::SaDirection::kOutbound, spi_out);
+  s.sad.remove(crypto::SaDirection::kInbound, spi_in);
+  s.key_digests.erase(spi_in);
+}
+
+mip6::Status<std::string> add_sa_pair(SecuritySetup& s, const SaPairSpec& spec,
+                                      crypto::SaTime now) {
+  auto keys = load_sa_keys(*spec.sa, spec.role);
+  if (!keys) return mip6::fail(to_string(keys.error()));
+  auto pair = prepare_sa_pair(s, spec, std::move(keys).value(), now);
+  if (!pair) return mip6::fail(pair.error());
+  return install_sa_pair(s, std::move(pair).value());
 }
 
 mip6::Status<std::string> add_mobile_nodes(SecuritySetup& s, const conf::Config& config,

@@ -10,7 +10,9 @@
 // one direction each (as seen from the node whose configuration it is).
 #pragma once
 
+#include <array>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "conf/config.h"
@@ -18,6 +20,7 @@
 #include "crypto/sa_lifetime.h"
 #include "crypto/sad.h"
 #include "crypto/spd.h"
+#include "ha-agent/keys/key_file.h"
 #include "mip6/result.h"
 
 namespace ha_agent {
@@ -29,6 +32,8 @@ struct SecuritySetup {
   crypto::EspContextCachePtr contexts = crypto::EspContextCache::make();
   crypto::SecurityAssociationDatabase sad;
   crypto::SecurityPolicyDatabase spd;
+  // SHA-256 of the keys of each installed pair, by inbound SPI (reload).
+  std::unordered_map<std::uint32_t, std::array<std::uint8_t, 32>> key_digests;
 };
 
 // Which end of the SA pair this node is: the keys of a shared `key_file`
@@ -47,6 +52,31 @@ struct SaPairSpec {
 // the key file or the SPI.
 mip6::Status<std::string> add_sa_pair(SecuritySetup& s, const SaPairSpec& spec,
                                       crypto::SaTime now);
+
+// The same in two steps, for the reload (daemon_reload.cc): everything that
+// can fail on input (key files, SA parameters) happens in prepare, before
+// the running SAD is touched; install only adds.
+struct SaKeys {
+  crypto::SecretBytes in;
+  crypto::SecretBytes out;
+  // SHA-256 over both keys: tells a reload whether a key file's contents
+  // changed without keeping a second copy of the keys. Never logged.
+  std::array<std::uint8_t, 32> digest{};
+};
+mip6::Result<SaKeys, KeyFileError> load_sa_keys(const conf::SaPairConfig& sa, SaRole role);
+struct PreparedSaPair {
+  crypto::EspSaPtr inbound;
+  crypto::EspSaPtr outbound;
+  crypto::SpdSelector selector;
+  std::uint32_t spi_in = 0;
+  std::uint32_t spi_out = 0;
+  std::array<std::uint8_t, 32> key_digest{};
+};
+mip6::Result<PreparedSaPair, std::string> prepare_sa_pair(const SecuritySetup& s, const SaPairSpec& spec,
+                                                          SaKeys keys, crypto::SaTime now);
+mip6::Status<std::string> install_sa_pair(SecuritySetup& s, PreparedSaPair pair);
+// Removes both SAs and the outbound policy of a pair (reload).
+void remove_sa_pair(SecuritySetup& s, std::uint32_t spi_in, std::uint32_t spi_out);
 
 // All mobile nodes of `config`, with this HA as `local` (its first address
 // when it has one, else any). Stops at the first error.

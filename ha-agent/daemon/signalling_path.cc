@@ -16,6 +16,7 @@ std::string_view to_string(RxDrop d) {
     case RxDrop::kMhMalformed: return "mh_malformed";
     case RxDrop::kUnknownMhType: return "unknown_mh_type";
     case RxDrop::kBadChecksum: return "bad_checksum";
+    case RxDrop::kRateLimited: return "rate_limited";
   }
   return "?";
 }
@@ -58,6 +59,17 @@ mip6::Result<InboundMessage, Dropped> ReceivePath::process(std::span<const std::
   received_.inc();
   auto pkt = mip6::parse_ipv6_packet(bytes);
   if (!pkt) return drop(RxDrop::kIpv6Malformed, std::string(mip6::to_string(pkt.error().code)));
+  // Before any costly work (ESP decryption): one source may not starve the
+  // others. The detail is the bucket's name, never the address (bounded labels).
+  if (limiter_ && (pkt->upper_protocol == mip6::ipproto::kMobility ||
+                   pkt->upper_protocol == mip6::ipproto::kEsp))
+    if (auto v = limiter_->admit(pkt->source, now); v != mip6::RateVerdict::kPass) {
+      auto r = drop(RxDrop::kRateLimited, std::string(mip6::to_string(v)));
+      Dropped d = r.error();
+      d.source = pkt->source;
+      d.destination = pkt->destination;
+      return mip6::fail(std::move(d));
+    }
   if (pkt->upper_protocol == mip6::ipproto::kMobility) return drop(RxDrop::kUnprotected, "");
   if (pkt->upper_protocol != mip6::ipproto::kEsp) return drop(RxDrop::kNotSignalling, "");
 

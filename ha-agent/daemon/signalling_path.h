@@ -28,6 +28,7 @@
 #include "mip6/ipv6_packet.h"
 #include "mip6/mh_codec.h"
 #include "mip6/mh_error.h"
+#include "mip6/rate_limiter.h"
 #include "mip6/result.h"
 
 namespace ha_agent {
@@ -55,6 +56,7 @@ enum class RxDrop : std::uint8_t {
   kMhMalformed,       // MH decode error (detail: mip6::MhErrc name)
   kUnknownMhType,     // RFC 6275 §9.2: answer with Binding Error status 2
   kBadChecksum,       // RFC 6275 §6.1.1: silently discarded
+  kRateLimited,       // over the source's or peer's rate limit (detail: mip6::RateVerdict name)
 };
 std::string_view to_string(RxDrop d);
 
@@ -73,6 +75,11 @@ class ReceivePath {
               metrics::Registry& metrics);
   mip6::Result<InboundMessage, Dropped> process(std::span<const std::uint8_t> ipv6_packet,
                                                 int ifindex, crypto::SaTime now);
+  // Rate limits (docs/operations.md "Rate limits"): every ESP or MH packet is
+  // admitted by the limiter, keyed on its outer source, before ESP
+  // decryption. nullptr (the default): no limit. The limiter must outlive
+  // this object.
+  void set_rate_limiter(mip6::SourceRateLimiter* limiter) { limiter_ = limiter; }
 
  private:
   mip6::Result<InboundMessage, Dropped> drop(RxDrop r, std::string detail);
@@ -82,6 +89,7 @@ class ReceivePath {
   metrics::PerReason<RxDrop> drops_;
   metrics::Registry& metrics_;
   std::vector<std::uint8_t> plain_;  // decrypted payload, reused
+  mip6::SourceRateLimiter* limiter_ = nullptr;
 };
 
 enum class TxError : std::uint8_t { kEncode, kNoPolicy, kNoSa, kEsp, kFraming };
