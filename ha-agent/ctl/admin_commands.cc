@@ -85,14 +85,33 @@ int run_bindings(int argc, char** argv) {
   Common c;
   std::string hoa;
   po::options_description extra;
-  extra.add_options()("home-address", po::value(&hoa), "only the binding of this home address");
+  std::uint32_t page_size = 0;
+  extra.add_options()("home-address", po::value(&hoa), "only the binding of this home address")(
+      "page-size", po::value(&page_size),
+      "bindings per request to the daemon (default and maximum 10000; the output is one list)");
   if (int rc = parse("bindings", argc, argv, c, extra); rc >= 0) return rc;
-  admin::Request req;
-  req.mutable_bindings()->set_home_address(hoa);
-  admin::Response resp;
-  if (int rc = call("bindings", c, req, resp); rc >= 0) return rc;
-  if (c.json) return print_json(resp.bindings());
-  std::vector<admin::Binding> v(resp.bindings().bindings().begin(), resp.bindings().bindings().end());
+  // The daemon answers in pages (admin.proto BindingsRequest): ask until
+  // it says there are no more, and print them as one list.
+  admin::BindingsReply all;
+  std::string after;
+  for (;;) {
+    admin::Request req;
+    req.mutable_bindings()->set_home_address(hoa);
+    req.mutable_bindings()->set_after(after);
+    req.mutable_bindings()->set_limit(page_size);
+    admin::Response resp;
+    if (int rc = call("bindings", c, req, resp); rc >= 0) return rc;
+    for (auto& b : *resp.mutable_bindings()->mutable_bindings()) *all.add_bindings() = std::move(b);
+    if (!resp.bindings().more()) break;
+    if (resp.bindings().next_after().empty() || resp.bindings().next_after() == after) {
+      std::fprintf(stderr, "ha-agentctl bindings: the daemon's page did not advance (after %s)\n",
+                   after.c_str());
+      return 2;
+    }
+    after = resp.bindings().next_after();
+  }
+  if (c.json) return print_json(all);
+  std::vector<admin::Binding> v(all.bindings().begin(), all.bindings().end());
   std::sort(v.begin(), v.end(),
             [](const auto& a, const auto& b) { return a.home_address() < b.home_address(); });
   Table t({"HOME ADDRESS", "CARE-OF ADDRESS", "SEQ", "FLAGS", "LIFETIME", "LEFT", "SPI IN", "SPI OUT",

@@ -3,6 +3,8 @@
 // algorithm only.
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "conf/config.h"
 #include "ha-agent/daemon/daemon.h"
 #include "ha-agent/version.h"
@@ -10,6 +12,10 @@
 
 namespace ha_agent {
 namespace {
+
+// Bindings per `bindings` reply page: ~150 octets each, far below the 4 MiB
+// admin frame (admin/framing.h).
+constexpr std::uint32_t kBindingsPage = 10'000;
 
 std::string flag_letters(std::uint16_t f) {
   using BU = mip6::BindingUpdate;
@@ -129,9 +135,36 @@ admin::Response Daemon::handle_admin(const admin::Request& req) {
       };
       if (only) {
         if (const auto* e = ha_->bindings().find(*only)) add(*e);
-      } else {
-        ha_->bindings().for_each(add);
+        break;
       }
+      // One page in home-address order (admin.proto BindingsRequest).
+      std::optional<mip6::Ipv6Address> after;
+      if (!req.bindings().after().empty()) {
+        after = mip6::Ipv6Address::parse(req.bindings().after());
+        if (!after) {
+          resp.mutable_error()->set_code("bad_address");
+          resp.mutable_error()->set_message("bindings.after: not an IPv6 address: " +
+                                            req.bindings().after());
+          break;
+        }
+      }
+      const std::uint32_t limit = req.bindings().limit() == 0 || req.bindings().limit() > kBindingsPage
+                                      ? kBindingsPage
+                                      : req.bindings().limit();
+      std::vector<const mip6::BindingCacheEntry*> page;
+      page.reserve(ha_->bindings().size());
+      ha_->bindings().for_each([&](const mip6::BindingCacheEntry& e) {
+        if (!after || *after < e.home_address) page.push_back(&e);
+      });
+      auto by_hoa = [](const auto* a, const auto* b) { return a->home_address < b->home_address; };
+      if (page.size() > limit) {
+        std::nth_element(page.begin(), page.begin() + limit, page.end(), by_hoa);
+        page.resize(limit);
+        out->set_more(true);
+      }
+      std::sort(page.begin(), page.end(), by_hoa);
+      for (const auto* e : page) add(*e);
+      if (out->more()) out->set_next_after(page.back()->home_address.to_string());
       break;
     }
     case admin::Request::kStats: {

@@ -76,6 +76,15 @@ def main():
         if got != N:
             fail(f"{got} of {N} bindings after registration\n" + open(f"{work}/mn.log").read()[-2000:])
         print(f"all {N} MNs registered after {time.time() - t0:.1f} s")
+        # The admin reply comes in pages ordered by home address: small pages
+        # give the same list, each binding once.
+        paged = ctl_bindings(ctl, sock, page_size=97)
+        hoas = [b["home_address"] for b in paged]
+        if len(hoas) != N or len(set(hoas)) != N or set(hoas) != {b["home_address"] for b in ctl_bindings(ctl, sock)}:
+            fail(f"bindings in pages of 97: {len(hoas)} listed, {len(set(hoas))} distinct, expected {N}")
+        bad = sh(f"{ctl} bindings --socket {sock} --home-address not-an-address", check=False)
+        if bad.returncode != 2 or "bad_address" not in bad.stderr:
+            fail(f"bindings --home-address not-an-address: exit {bad.returncode}, {bad.stderr!r}")
 
         # Bad packets from the MN namespace (scapy as an independent sender).
         before = ctl_counters(ctl, sock)

@@ -82,9 +82,11 @@ def ctl_counters(ctl, sock):
     return out
 
 
-def ctl_bindings(ctl, sock):
-    """`ha-agentctl bindings --json`: the list of bindings (fails the test on error)."""
-    r = sh(f"{ctl} bindings --socket {sock} --json", check=False)
+def ctl_bindings(ctl, sock, page_size=None):
+    """`ha-agentctl bindings --json`: the list of bindings (fails the test on error).
+    page_size: bindings per admin request (the daemon pages the reply)."""
+    page = f" --page-size {page_size}" if page_size else ""
+    r = sh(f"{ctl} bindings --socket {sock} --json{page}", check=False)
     if r.returncode != 0:
         fail("ha-agentctl bindings: " + r.stderr)
     return json.loads(r.stdout).get("bindings", [])
