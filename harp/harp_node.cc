@@ -156,7 +156,7 @@ void HarpNode::anti_entropy(const Ipv6Address& peer, Clock::time_point /*now*/, 
 void HarpNode::peer_failed(const Ipv6Address& peer, std::string_view reason, Clock::time_point now,
                            HarpActions& out) {
   replicator_.forget_peer(peer);
-  dump_keep_.erase(peer);
+  forget_dumps(peer);
   digest_mismatches_.erase(peer);
   emit(out, now, EventKind::kPeerDown, peer, {}, 0, 0, std::string(reason));
   control_peer_failed(peer, now, out);  // first: it may make us serve again

@@ -65,6 +65,7 @@ struct HarpCounters {
   std::uint64_t restore_requests = 0;       // we (re)started: asked a peer for our bindings
   std::uint64_t restores_served = 0;        // a restarted peer got its bindings back from us
   std::uint64_t bindings_restored = 0;      // own bindings adopted back from peers' shadows
+  std::uint64_t sync_duplicate_dump_parts = 0;  // parts of a dump already pruned (B7)
   std::uint64_t restore_prune_skipped = 0;  // dump of a peer still restoring: merged, not pruned
 };
 
@@ -220,6 +221,14 @@ class HarpNode {
   std::set<Ipv6Address> switch_in_;                // MNs being switched to us: accept their BU
   std::map<Ipv6Address, Ipv6Address> taken_from_;  // HoA -> HA we took it over from
   std::map<Ipv6Address, std::set<Ipv6Address>> dump_keep_;  // F parts seen per owner
+  // Per owner: the dump number being received, and the last one pruned (B7).
+  std::map<Ipv6Address, std::uint32_t> dump_receiving_;
+  std::map<Ipv6Address, std::uint32_t> dump_pruned_;
+  void forget_dumps(const Ipv6Address& peer) {
+    dump_keep_.erase(peer);
+    dump_receiving_.erase(peer);
+    dump_pruned_.erase(peer);
+  }
   std::map<Ipv6Address, unsigned> digest_mismatches_;
   // Peers we still wait for to return our own bindings (we started empty).
   struct RestoreWait {

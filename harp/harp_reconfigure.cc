@@ -61,7 +61,7 @@ mip6::Result<HarpActions, ReconfigureError> HarpNode::reconfigure(const GroupCon
     replicator_.forget_peer(peer);
     (void)shadows_.prune_owner(peer, {});
     table_.remove_peer(peer);
-    dump_keep_.erase(peer);
+    forget_dumps(peer);
     digest_mismatches_.erase(peer);
     restore_wait_.erase(peer);
     takeovers_.erase(peer);

@@ -43,7 +43,7 @@ void HarpNode::serve_restore(const Ipv6Address& peer, Clock::time_point now) {
   // The peer lost its state: accept its new Hello sequence, forget its old
   // digest and any half-received dump, and return its bindings (B1).
   table_.peer_restarted(peer);
-  dump_keep_.erase(peer);
+  forget_dumps(peer);
   digest_mismatches_.erase(peer);
   std::vector<BindingRecord> rs;
   for (auto& r : shadows_.of_owner(peer))

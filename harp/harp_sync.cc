@@ -231,6 +231,23 @@ void HarpNode::on_sync(const mip6::StateSynchronization& s, const Ipv6Address& f
 void HarpNode::apply_sync_records(const mip6::StateSynchronization& s, const Ipv6Address& from,
                                   Clock::time_point now, HarpActions& out) {
   const bool full = (s.flags & mip6::StateSynchronization::kFullDump) != 0;
+  const bool last = (s.flags & mip6::StateSynchronization::kLast) != 0;
+  const std::uint32_t dump_id = full ? wire::get_dump_id(s.options) : 0;
+  if (dump_id != 0) {
+    // B7: a retransmitted part of a dump already pruned (its ack was lost)
+    // must not prune again with only its own records as the kept set, nor
+    // bring back what the owner changed since: acknowledged, not applied.
+    if (auto p = dump_pruned_.find(from); p != dump_pruned_.end() && p->second == dump_id) {
+      ++counters_.sync_duplicate_dump_parts;
+      return;
+    }
+    // A new dump replaces one still being received (its parts were dropped
+    // by the sender): the owner's state is what the new dump says.
+    if (auto r = dump_receiving_.find(from); r == dump_receiving_.end() || r->second != dump_id) {
+      dump_receiving_[from] = dump_id;
+      dump_keep_[from].clear();
+    }
+  }
   for (const auto& bci : s.options.binding_cache_information) {
     auto r = record_from_bci(bci, now);
     if (!r) {
@@ -247,7 +264,9 @@ void HarpNode::apply_sync_records(const mip6::StateSynchronization& s, const Ipv
       dump_keep_[from].insert(r->home_address);
     apply_record(from, *r, bci.lifetime == 0, now, out);
   }
-  if (full && (s.flags & mip6::StateSynchronization::kLast) != 0) {
+  if (full && last) {
+    if (dump_id != 0) dump_pruned_[from] = dump_id;
+    dump_receiving_.erase(from);
     // F: the receiver replaces, it does not merge (§5.3.2) -- except while
     // the sender may not have its bindings back from us yet (it restarted
     // and our restore is unacknowledged): then its dump may lack them only

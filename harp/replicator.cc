@@ -162,6 +162,7 @@ SendHarpMessage Replicator::to_message(const Ipv6Address& peer, std::uint16_t id
   m.identifier = id;
   m.group_id = config_.group_id;
   if (f.restore) wire::put_restore_marker(m.options);
+  if (f.dump_id != 0) wire::put_dump_id(m.options, f.dump_id);
   for (const auto& [hoa, bci] : f.records) m.options.binding_cache_information.push_back(bci);
   return SendHarpMessage{peer, config_.own_address, mip6::MobilityMessage(std::move(m))};
 }
@@ -171,6 +172,15 @@ void Replicator::send(const Ipv6Address& peer, PeerState& ps,
                       Clock::time_point now, std::vector<SendHarpMessage>& out, bool restore) {
   mip6::MobilityOptions options;
   if (restore) wire::put_restore_marker(options);
+  std::uint32_t dump_id = 0;
+  if ((flags & mip6::StateSynchronization::kFullDump) != 0) {
+    // Never 0; starts from the random Hello sequence so that a restarted
+    // sender does not reuse the numbers of its previous life (B7).
+    if (ps.last_dump_id == 0) ps.last_dump_id = std::uint32_t{config_.initial_hello_sequence} << 16;
+    if (++ps.last_dump_id == 0) ps.last_dump_id = 1;
+    dump_id = ps.last_dump_id;
+    wire::put_dump_id(options, dump_id);
+  }
   for (auto& msg :
        pack_sync_replies(std::move(bcis), flags | mip6::StateSynchronization::kAckRequested,
                          config_.group_id, config_.numbers, config_.max_sync_message, options,
@@ -178,6 +188,7 @@ void Replicator::send(const Ipv6Address& peer, PeerState& ps,
     InFlight f;
     f.flags = msg.flags;
     f.restore = restore;
+    f.dump_id = dump_id;
     for (auto& b : msg.options.binding_cache_information) f.records.emplace(b.home_address, b);
     const Series series = series_of(f);
     if ((f.flags & mip6::StateSynchronization::kLast) != 0 && is_part_of(f, series) &&

@@ -107,6 +107,7 @@ class Replicator {
     std::map<Ipv6Address, mip6::BindingCacheInformation> records;  // by HoA
     std::uint8_t flags = 0;
     bool restore = false;  // carries the restore marker
+    std::uint32_t dump_id = 0;  // full dump part: its dump number
     Clock::time_point first_sent{};
     Clock::time_point next_retransmit{};
     unsigned tries = 1;
@@ -130,6 +131,7 @@ class Replicator {
     std::deque<InFlight> queued;                   // packed, not sent yet (FIFO)
     std::optional<Clock::time_point> window_due;   // an ack opened the window
     std::uint16_t next_id = 1;
+    std::uint32_t last_dump_id = 0;  // wire::put_dump_id of the latest full dump
     std::optional<Clock::duration> srtt;
     std::uint64_t retransmissions = 0;
     std::uint64_t full_dumps = 0;

@@ -45,6 +45,18 @@ std::optional<std::uint64_t> get_registered_ms(const mip6::MobilityOptions& sub_
   return get_be(v->data, 0, 8);
 }
 
+void put_dump_id(mip6::MobilityOptions& options, std::uint32_t id) {
+  mip6::VendorSpecific v{kVendorId, kSubTypeDumpId, {}};
+  put_be(v.data, id, 4);
+  options.vendor_specific.push_back(std::move(v));
+}
+
+std::uint32_t get_dump_id(const mip6::MobilityOptions& options) {
+  const auto* v = find_vendor(options, kSubTypeDumpId);
+  if (v == nullptr || v->data.size() != 4) return 0;
+  return static_cast<std::uint32_t>(get_be(v->data, 0, 4));
+}
+
 void put_digest(mip6::MobilityOptions& options, const OwnerDigest& d) {
   mip6::VendorSpecific v{kVendorId, kSubTypeDigest, {}};
   put_be(v.data, d.count, 4);

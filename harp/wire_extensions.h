@@ -25,6 +25,10 @@
 //    Sub-Type 6, Data = the owner's wall-clock time of the MN's last accepted
 //    Binding Update, milliseconds since 1970-01-01 UTC, 64-bit big endian.
 //    Orders two confirmed claims after a partition (docs/harp.md B4).
+//  - Dump number: Vendor Specific Sub-Type 7 on every part of a full dump,
+//    Data = 32-bit big endian, the same on all parts of one dump, different
+//    for the next. The receiver prunes once per dump and ignores a
+//    retransmitted part of a dump it has already pruned (docs/harp.md B7).
 #pragma once
 
 #include <cstdint>
@@ -45,6 +49,7 @@ inline constexpr std::uint8_t kSubTypeDrain = 3;
 inline constexpr std::uint8_t kSubTypeUnconfirmed = 4;
 inline constexpr std::uint8_t kSubTypeRestore = 5;
 inline constexpr std::uint8_t kSubTypeRegistered = 6;
+inline constexpr std::uint8_t kSubTypeDumpId = 7;
 
 struct OwnerDigest {
   std::uint32_t count = 0;
@@ -61,6 +66,9 @@ std::optional<std::uint32_t> get_epoch(const mip6::MobilityOptions& sub_options)
 // malformed sub-option (data not 8 octets) reads as nullopt.
 void put_registered_ms(mip6::MobilityOptions& sub_options, std::uint64_t ms);
 std::optional<std::uint64_t> get_registered_ms(const mip6::MobilityOptions& sub_options);
+// Dump number of a full dump part; 0 when absent or malformed.
+void put_dump_id(mip6::MobilityOptions& options, std::uint32_t id);
+std::uint32_t get_dump_id(const mip6::MobilityOptions& options);
 void put_digest(mip6::MobilityOptions& options, const OwnerDigest& d);
 std::optional<OwnerDigest> get_digest(const mip6::MobilityOptions& options);
 

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "ha-agent/daemon/config_mapping.h"
 #include "ha-agent/io/af_packet_io.h"
 #include "ha-agent/kernel/xfrm_backend.h"
 #include "ha-agent/version.h"
@@ -46,18 +47,6 @@ std::optional<mip6::Ipv6Address> link_local_of_interface(const std::string& ifna
   return found;
 }
 
-log::Severity severity_of(conf::LogLevel l) {
-  switch (l) {
-    case conf::LogLevel::kTrace:
-    case conf::LogLevel::kDebug: return log::Severity::kDebug;
-    case conf::LogLevel::kInfo: return log::Severity::kInfo;
-    case conf::LogLevel::kWarning: return log::Severity::kWarning;
-    case conf::LogLevel::kError:
-    case conf::LogLevel::kFatal: return log::Severity::kError;
-  }
-  return log::Severity::kInfo;
-}
-
 }  // namespace
 
 Daemon::Daemon(conf::Config config, DaemonOptions options)
@@ -90,8 +79,8 @@ mip6::Status<std::string> Daemon::setup() {
   // Logging first, so every later step can explain itself.
   log::Options lo;
   lo.sink = config_.logging.sink == conf::LogSink::kSyslog ? log::Sink::kSyslog : log::Sink::kStderr;
-  lo.level = severity_of(config_.logging.level);
-  for (const auto& m : config_.logging.modules) lo.channel_levels[m.module] = severity_of(m.level);
+  lo.level = log_severity(config_.logging.level);
+  for (const auto& m : config_.logging.modules) lo.channel_levels[m.module] = log_severity(m.level);
   log::init(lo);
 
   const auto now = Clock::now();
@@ -112,14 +101,7 @@ mip6::Status<std::string> Daemon::setup() {
                       << security_.sad.size() << " ESP SAs)";
 
   // RFC 6275 logic.
-  mip6::HomeAgentPolicy policy;
-  policy.addresses = config_.ha_addresses;
-  policy.home_prefixes = config_.home_prefixes;
-  for (const auto& mn : config_.mobile_nodes)
-    if (conf::serves(config_, mn.home_address)) policy.served_home_addresses.insert(mn.home_address);
-  policy.max_lifetime_s = static_cast<std::uint32_t>(config_.lifetime.max_binding_lifetime.count());
-  policy.brr_lead_time_s = static_cast<std::uint32_t>(config_.lifetime.brr_lead_time.count());
-  auto ha = mip6::HomeAgent::create(std::move(policy));
+  auto ha = mip6::HomeAgent::create(home_agent_policy(config_));
   if (!ha) return mip6::fail("home agent policy: " + std::string(mip6::to_string(ha.error())));
   ha_.emplace(std::move(ha).value());
 

@@ -183,6 +183,8 @@ void Daemon::export_harp_counters() {
           c.sync_bad_record);
   counter("ha_agent_harp_sync_dropped_total", {{"reason", "ack_unknown"}}, sync_drop_help,
           c.sync_ack_unknown);
+  counter("ha_agent_harp_sync_dropped_total", {{"reason", "duplicate_dump_part"}}, sync_drop_help,
+          c.sync_duplicate_dump_parts);
   counter("ha_agent_harp_control_dropped_total", {},
           "HA Control messages dropped (not from a peer, unexpected)", c.control_drop);
   counter("ha_agent_harp_anti_entropy_requests_total", {}, "Anti-entropy full resyncs requested",

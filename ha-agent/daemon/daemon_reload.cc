@@ -25,34 +25,12 @@
 
 #include "conf/config_diff.h"
 #include "conf/load.h"
+#include "ha-agent/daemon/config_mapping.h"
 #include "ha-agent/daemon/daemon.h"
 #include "ha-agent/daemon/harp_setup.h"
 
 namespace ha_agent {
 namespace {
-
-log::Severity severity_of(conf::LogLevel l) {
-  switch (l) {
-    case conf::LogLevel::kTrace:
-    case conf::LogLevel::kDebug: return log::Severity::kDebug;
-    case conf::LogLevel::kInfo: return log::Severity::kInfo;
-    case conf::LogLevel::kWarning: return log::Severity::kWarning;
-    case conf::LogLevel::kError:
-    case conf::LogLevel::kFatal: return log::Severity::kError;
-  }
-  return log::Severity::kInfo;
-}
-
-mip6::HomeAgentPolicy policy_from(const conf::Config& c) {
-  mip6::HomeAgentPolicy p;
-  p.addresses = c.ha_addresses;
-  p.home_prefixes = c.home_prefixes;
-  for (const auto& mn : c.mobile_nodes)
-    if (conf::serves(c, mn.home_address)) p.served_home_addresses.insert(mn.home_address);
-  p.max_lifetime_s = static_cast<std::uint32_t>(c.lifetime.max_binding_lifetime.count());
-  p.brr_lead_time_s = static_cast<std::uint32_t>(c.lifetime.brr_lead_time.count());
-  return p;
-}
 
 void add_problem(admin::ReloadReply& r, const std::string& file, int line, const std::string& field,
                  const std::string& message, int column = 0) {
@@ -258,7 +236,7 @@ bool Daemon::prepare_reload(ReloadPlan& plan, admin::ReloadReply& reply) {
     }
   }
 
-  plan.policy = policy_from(plan.next);
+  plan.policy = home_agent_policy(plan.next);
   if (auto st = mip6::validate_policy(plan.policy); !st)
     add_problem(reply, path, 0, "", "home agent policy: " + std::string(mip6::to_string(st.error())));
   if (plan.next.harp && harp_) {
@@ -340,8 +318,8 @@ void Daemon::apply_reload(ReloadPlan& plan, admin::ReloadReply& reply) {
   for (auto& [pair, who] : deferred) install(std::move(pair), who);
   // 5. Log levels.
   if (d.logging_levels_changed) {
-    log::set_level("", severity_of(plan.next.logging.level));
-    for (const auto& m : plan.next.logging.modules) log::set_level(m.module, severity_of(m.level));
+    log::set_level("", log_severity(plan.next.logging.level));
+    for (const auto& m : plan.next.logging.modules) log::set_level(m.module, log_severity(m.level));
   }
   const bool limits = d.rate_limit_changed || !d.peers_added.empty() || !d.peers_removed.empty();
   config_ = std::move(plan.next);

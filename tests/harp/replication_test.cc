@@ -320,5 +320,44 @@ TEST(Replication, FullDumpIsWindowedAndLastPartWaitsForTheOthers) {
   EXPECT_TRUE(rep.idle(ha_addr(1)));
 }
 
+// B7: a full dump carries a dump number (Vendor Specific sub-type 7). A
+// retransmitted part of a dump the receiver has already pruned (its ack was
+// lost) is acknowledged and ignored: before, its L flag pruned again with
+// only its own records kept, removing every other shadow of the owner.
+TEST(Replication, RetransmittedLastPartOfAPrunedDumpIsIgnored) {
+  TestNet net(2);
+  net.run_for(3s);
+  auto part = [&](std::vector<int> mns, std::uint32_t dump_id, bool last) {
+    mip6::StateSynchronization m;
+    m.sync_type = mip6::SyncType::kReply;
+    m.group_id = 7;
+    m.identifier = static_cast<std::uint16_t>(900 + dump_id + (last ? 1 : 0));
+    m.flags = mip6::StateSynchronization::kFullDump | (last ? mip6::StateSynchronization::kLast : 0);
+    wire::put_dump_id(m.options, dump_id);
+    for (int i : mns) {
+      BindingRecord r;
+      r.home_address = hoa(i);
+      r.care_of_address = coa(i);
+      r.sequence = mip6::SequenceNumber(5);
+      r.expires_at = net.now + 400s;
+      m.options.binding_cache_information.push_back(to_bci(r, net.now));
+    }
+    return mip6::MobilityMessage(std::move(m));
+  };
+  auto& b = net.h(1);
+  (void)b.on_message(part({1, 2, 3}, 77, false), ha_addr(0), net.now);
+  (void)b.on_message(part({4}, 77, true), ha_addr(0), net.now);
+  ASSERT_EQ(b.shadows().count(ha_addr(0)), 4u);
+  (void)b.on_message(part({4}, 77, true), ha_addr(0), net.now);  // the L part again
+  EXPECT_EQ(b.shadows().count(ha_addr(0)), 4u);
+  EXPECT_EQ(b.counters().sync_duplicate_dump_parts, 1u);
+  // The next dump (another number) replaces: MN 1 is gone, MN 5 is new.
+  (void)b.on_message(part({2, 3}, 78, false), ha_addr(0), net.now);
+  (void)b.on_message(part({4, 5}, 78, true), ha_addr(0), net.now);
+  EXPECT_EQ(b.shadows().count(ha_addr(0)), 4u);
+  EXPECT_EQ(b.shadows().find(hoa(1)), nullptr);
+  EXPECT_NE(b.shadows().find(hoa(5)), nullptr);
+}
+
 }  // namespace
 }  // namespace harp::test

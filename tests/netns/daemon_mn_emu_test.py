@@ -5,10 +5,10 @@ a replayed ESP packet, a malformed MH and a BU over another MN's SA get no BA,
 bump the right counters, and the daemon keeps serving.
 
 Usage: daemon_mn_emu_test.py BUILD_DIR   (needs root; exit 77 = skipped)"""
-import json, os, re, shutil, signal, subprocess, sys, time
+import json, os, re, shutil, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nslib import sh, fail, two_namespaces, delete_namespaces, ctl_counters, ctl_bindings, require_root, binaries, private_workdir  # noqa: E402
+from nslib import sh, fail, two_namespaces, delete_namespaces, ctl_counters, ctl_bindings, require_root, binaries, private_workdir, stop_process  # noqa: E402
 
 N = int(os.environ.get("HA_TEST_MNS", "1000"))
 LIFETIME = 16  # s: every MN refreshes once within the run (at 85 %)
@@ -128,12 +128,7 @@ def main():
     finally:
         if emu and emu.poll() is None:
             emu.kill()
-        if daemon:
-            daemon.send_signal(signal.SIGTERM)
-            try:
-                daemon.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                daemon.kill()
+        stop_process(daemon)
         teardown_netns()
 
     states = report.get("states", {})

@@ -4,6 +4,7 @@ reporting, ha-agentctl readers, and the topologies they use."""
 import ipaddress
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -128,3 +129,18 @@ def harp_home_link(ns, has, coa="fd00:2::10"):
     sh(f"ip -n {ns('mn')} link set eth0 up")
     sh(f"ip -n {ns('mn')} -6 route add default via fd00:2::ff")
     return names
+
+
+def stop_process(proc, timeout=20):
+    """SIGTERM, then SIGKILL when `proc` has not exited within `timeout` s.
+    Returns True when it stopped on SIGTERM. None or an exited process: True."""
+    if proc is None or proc.poll() is not None:
+        return True
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+        return True
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        return False

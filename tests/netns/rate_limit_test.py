@@ -10,11 +10,11 @@ anything, and the limited-sources gauge is 1 during the flood. No timing is
 asserted.
 
 Usage: rate_limit_test.py BUILD_DIR   (needs root; exit 77 = skipped)"""
-import json, os, re, shutil, signal, subprocess, sys, time
+import json, os, re, shutil, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nslib import (sh, fail, two_namespaces, add_namespace, delete_namespaces, ctl_counters,  # noqa: E402
-                   ctl_bindings, require_root, binaries, private_workdir)
+                   ctl_bindings, require_root, binaries, private_workdir, stop_process)
 
 N = int(os.environ.get("HA_TEST_MNS", "1000"))
 LIFETIME = 16        # s granted; mn-emu refreshes at 60 %: every 9.6 s
@@ -101,12 +101,7 @@ def main():
     finally:
         if emu and emu.poll() is None:
             emu.kill()
-        if daemon:
-            daemon.send_signal(signal.SIGTERM)
-            try:
-                daemon.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                daemon.kill()
+        stop_process(daemon)
         delete_namespaces((NS_HA, NS_MN, NS_FL))
 
     def delta(key):

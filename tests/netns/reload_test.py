@@ -14,7 +14,7 @@ import json, os, re, shutil, signal, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nslib import (sh, fail, two_namespaces, delete_namespaces, ctl_counters, ctl_bindings,  # noqa: E402
-                   require_root, binaries, private_workdir)
+                   require_root, binaries, private_workdir, stop_process)
 
 N = int(os.environ.get("HA_TEST_MNS", "10000"))  # registered before the reload
 KEPT, REMOVED, ADDED, HUPPED = N * 98 // 100, N - N * 98 // 100, N // 20, N // 100
@@ -254,12 +254,7 @@ def main():
         for e in bench.emus.values():
             if e.poll() is None:
                 e.kill()
-        if daemon:
-            daemon.send_signal(signal.SIGTERM)
-            try:
-                daemon.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                daemon.kill()
+        stop_process(daemon, timeout=30)
         delete_namespaces((NS_HA, NS_MN))
     if daemon.returncode != 0:
         fail(f"ha-agent exit status {daemon.returncode}")

@@ -283,6 +283,9 @@ const RegressionSeed kRegressionSeeds[] = {
     // B6: a full dump's L part overtook a lost middle part; the receiver
     // pruned that part's shadows and the owner died before retransmitting.
     {102101, 3, harp::TakeoverPolicy::kSpread, 0.05, "B6 dump L after every other part"},
+    // B7: a retransmitted L part of a dump already pruned (its ack lost)
+    // pruned again with only its own records kept.
+    {104397, 3, harp::TakeoverPolicy::kSpread, 0.05, "B7 duplicate dump part ignored"},
 };
 
 // B4, found by the SIM_EXTRA_SEEDS sweep: HA 1 restarts while cut off from
