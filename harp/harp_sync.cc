@@ -234,16 +234,22 @@ void HarpNode::apply_sync_records(const mip6::StateSynchronization& s, const Ipv
   const bool last = (s.flags & mip6::StateSynchronization::kLast) != 0;
   const std::uint32_t dump_id = full ? wire::get_dump_id(s.options) : 0;
   if (dump_id != 0) {
-    // B7: a retransmitted part of a dump already pruned (its ack was lost)
-    // must not prune again with only its own records as the kept set, nor
-    // bring back what the owner changed since: acknowledged, not applied.
-    if (auto p = dump_pruned_.find(from); p != dump_pruned_.end() && p->second == dump_id) {
+    // B7: dump numbers grow (32-bit serial arithmetic). A part of a dump
+    // already pruned, or of one older than the dump being received (a
+    // retransmission whose ack was lost, a part overtaken by the next dump),
+    // must not prune with only its own records as the kept set, nor bring
+    // back what the owner changed since: acknowledged, not applied.
+    auto older = [](std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b) < 0; };
+    const auto p = dump_pruned_.find(from);
+    const auto r = dump_receiving_.find(from);
+    if ((p != dump_pruned_.end() && !older(p->second, dump_id)) ||
+        (r != dump_receiving_.end() && older(dump_id, r->second))) {
       ++counters_.sync_duplicate_dump_parts;
       return;
     }
-    // A new dump replaces one still being received (its parts were dropped
-    // by the sender): the owner's state is what the new dump says.
-    if (auto r = dump_receiving_.find(from); r == dump_receiving_.end() || r->second != dump_id) {
+    // A newer dump replaces one still being received (the sender dropped
+    // its parts): the owner's state is what the new dump says.
+    if (r == dump_receiving_.end() || r->second != dump_id) {
       dump_receiving_[from] = dump_id;
       dump_keep_[from].clear();
     }

@@ -320,10 +320,11 @@ TEST(Replication, FullDumpIsWindowedAndLastPartWaitsForTheOthers) {
   EXPECT_TRUE(rep.idle(ha_addr(1)));
 }
 
-// B7: a full dump carries a dump number (Vendor Specific sub-type 7). A
-// retransmitted part of a dump the receiver has already pruned (its ack was
-// lost) is acknowledged and ignored: before, its L flag pruned again with
-// only its own records kept, removing every other shadow of the owner.
+// B7: a full dump carries a growing dump number (Vendor Specific sub-type
+// 7). A retransmitted part of a dump the receiver has already pruned (its
+// ack was lost), or a late part of an older dump, is acknowledged and
+// ignored: before, its L flag pruned with only its own records kept,
+// removing every other shadow of the owner.
 TEST(Replication, RetransmittedLastPartOfAPrunedDumpIsIgnored) {
   TestNet net(2);
   net.run_for(3s);
@@ -331,7 +332,7 @@ TEST(Replication, RetransmittedLastPartOfAPrunedDumpIsIgnored) {
     mip6::StateSynchronization m;
     m.sync_type = mip6::SyncType::kReply;
     m.group_id = 7;
-    m.identifier = static_cast<std::uint16_t>(900 + dump_id + (last ? 1 : 0));
+    m.identifier = static_cast<std::uint16_t>(900 + (dump_id & 0xff) + (last ? 1 : 0));
     m.flags = mip6::StateSynchronization::kFullDump | (last ? mip6::StateSynchronization::kLast : 0);
     wire::put_dump_id(m.options, dump_id);
     for (int i : mns) {
@@ -345,15 +346,21 @@ TEST(Replication, RetransmittedLastPartOfAPrunedDumpIsIgnored) {
     return mip6::MobilityMessage(std::move(m));
   };
   auto& b = net.h(1);
-  (void)b.on_message(part({1, 2, 3}, 77, false), ha_addr(0), net.now);
-  (void)b.on_message(part({4}, 77, true), ha_addr(0), net.now);
+  // Dump numbers above the ones node 0 really sent (its Hello sequence << 16).
+  const std::uint32_t d = 0x70000000;
+  (void)b.on_message(part({1, 2, 3}, d, false), ha_addr(0), net.now);
+  (void)b.on_message(part({4}, d, true), ha_addr(0), net.now);
   ASSERT_EQ(b.shadows().count(ha_addr(0)), 4u);
-  (void)b.on_message(part({4}, 77, true), ha_addr(0), net.now);  // the L part again
+  (void)b.on_message(part({4}, d, true), ha_addr(0), net.now);  // the L part again
   EXPECT_EQ(b.shadows().count(ha_addr(0)), 4u);
   EXPECT_EQ(b.counters().sync_duplicate_dump_parts, 1u);
-  // The next dump (another number) replaces: MN 1 is gone, MN 5 is new.
-  (void)b.on_message(part({2, 3}, 78, false), ha_addr(0), net.now);
-  (void)b.on_message(part({4, 5}, 78, true), ha_addr(0), net.now);
+  // The next dump (a higher number) replaces: MN 1 is gone, MN 5 is new. A
+  // late L part of an older dump in between is ignored (seed 105917).
+  (void)b.on_message(part({2, 3}, d + 1, false), ha_addr(0), net.now);
+  (void)b.on_message(part({9}, d - 3, true), ha_addr(0), net.now);
+  EXPECT_EQ(b.counters().sync_duplicate_dump_parts, 2u);
+  EXPECT_EQ(b.shadows().find(hoa(9)), nullptr);
+  (void)b.on_message(part({4, 5}, d + 1, true), ha_addr(0), net.now);
   EXPECT_EQ(b.shadows().count(ha_addr(0)), 4u);
   EXPECT_EQ(b.shadows().find(hoa(1)), nullptr);
   EXPECT_NE(b.shadows().find(hoa(5)), nullptr);

@@ -286,6 +286,7 @@ const RegressionSeed kRegressionSeeds[] = {
     // B7: a retransmitted L part of a dump already pruned (its ack lost)
     // pruned again with only its own records kept.
     {104397, 3, harp::TakeoverPolicy::kSpread, 0.05, "B7 duplicate dump part ignored"},
+    {105917, 3, harp::TakeoverPolicy::kSpread, 0.05, "B7 late part of an older dump ignored"},
 };
 
 // B4, found by the SIM_EXTRA_SEEDS sweep: HA 1 restarts while cut off from
