@@ -8,7 +8,7 @@ Usage: daemon_mn_emu_test.py BUILD_DIR   (needs root; exit 77 = skipped)"""
 import json, os, re, shutil, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nslib import sh, fail, two_namespaces, delete_namespaces, ctl_counters, ctl_bindings, require_root, binaries, private_workdir, stop_process  # noqa: E402
+from nslib import sh, fail, two_namespaces, delete_namespaces, ctl_counters, ctl_bindings, require_root, binaries, private_workdir, stop_process, start_daemon  # noqa: E402
 
 N = int(os.environ.get("HA_TEST_MNS", "1000"))
 LIFETIME = 16  # s: every MN refreshes once within the run (at 85 %)
@@ -53,16 +53,7 @@ def main():
     setup_netns()
     daemon = emu = None
     try:
-        daemon = subprocess.Popen(["ip", "netns", "exec", NS_HA, ha_agent, "--config", conf, "--foreground"],
-                                  stderr=open(f"{work}/ha.log", "w"))
-        for _ in range(300):
-            if "serving on" in open(f"{work}/ha.log").read():
-                break
-            if daemon.poll() is not None:
-                fail("ha-agent exited: " + open(f"{work}/ha.log").read()[-2000:])
-            time.sleep(0.1)
-        else:
-            fail("ha-agent did not start")
+        daemon = start_daemon(NS_HA, ha_agent, conf, f"{work}/ha.log")
         t0 = time.time()
         emu = subprocess.Popen(["ip", "netns", "exec", NS_MN, mn_emu, "--config", f"{work}/mn-emu.conf",
                                 "--register", "--duration", str(LIFETIME + 8), "--deregister-at-end",

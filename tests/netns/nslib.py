@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from types import SimpleNamespace
 
 
@@ -144,3 +145,18 @@ def stop_process(proc, timeout=20):
         proc.kill()
         proc.wait()
         return False
+
+
+def start_daemon(ns, ha_agent, conf, log, tries=300):
+    """Starts `ha_agent --config conf --foreground` in namespace `ns`, its
+    stderr to the file `log`, and waits (tries x 0.1 s) until it logs
+    "serving on". Fails the test when it exits or does not get there."""
+    p = subprocess.Popen(["ip", "netns", "exec", ns, ha_agent, "--config", conf, "--foreground"],
+                         stderr=open(log, "w"))
+    for _ in range(tries):
+        if "serving on" in open(log).read():
+            return p
+        if p.poll() is not None:
+            fail("ha-agent exited: " + open(log).read()[-2000:])
+        time.sleep(0.1)
+    fail("ha-agent did not start")

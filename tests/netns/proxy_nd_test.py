@@ -14,7 +14,7 @@ Usage: proxy_nd_test.py BUILD_DIR   (needs root; exit 77 = skipped)"""
 import os, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nslib import sh, fail, two_namespaces, delete_namespaces, ctl_counters, ctl_bindings, require_root, binaries, private_workdir  # noqa: E402
+from nslib import sh, fail, two_namespaces, delete_namespaces, ctl_counters, ctl_bindings, require_root, binaries, private_workdir, start_daemon  # noqa: E402
 
 N = 20
 P = "hpn%d" % os.getpid()
@@ -53,16 +53,7 @@ def main():
     two_namespaces(NS_HA, NS_MN, HA, COA)
     daemon = emu = None
     try:
-        daemon = subprocess.Popen(["ip", "netns", "exec", NS_HA, ha_agent, "--config", conf, "--foreground"],
-                                  stderr=open(f"{work}/ha.log", "w"))
-        for _ in range(300):
-            if "serving on" in open(f"{work}/ha.log").read():
-                break
-            if daemon.poll() is not None:
-                fail("ha-agent exited: " + open(f"{work}/ha.log").read()[-2000:])
-            time.sleep(0.1)
-        else:
-            fail("ha-agent did not start")
+        daemon = start_daemon(NS_HA, ha_agent, conf, f"{work}/ha.log")
         emu = subprocess.Popen(["ip", "netns", "exec", NS_MN, mn_emu, "--config", f"{work}/mn-emu.conf",
                                 "--register", "--duration", "30", "--deregister-at-end",
                                 "--deregister-grace", "10", "--report", f"{work}/report.json"],

@@ -14,7 +14,7 @@ import json, os, re, shutil, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nslib import (sh, fail, two_namespaces, add_namespace, delete_namespaces, ctl_counters,  # noqa: E402
-                   ctl_bindings, require_root, binaries, private_workdir, stop_process)
+                   ctl_bindings, require_root, binaries, private_workdir, stop_process, start_daemon)
 
 N = int(os.environ.get("HA_TEST_MNS", "1000"))
 LIFETIME = 16        # s granted; mn-emu refreshes at 60 %: every 9.6 s
@@ -55,16 +55,7 @@ def main():
     setup_netns()
     daemon = emu = None
     try:
-        daemon = subprocess.Popen(["ip", "netns", "exec", NS_HA, b.ha_agent, "--config", conf, "--foreground"],
-                                  stderr=open(f"{work}/ha.log", "w"))
-        for _ in range(300):
-            if "serving on" in open(f"{work}/ha.log").read():
-                break
-            if daemon.poll() is not None:
-                fail("ha-agent exited: " + open(f"{work}/ha.log").read()[-2000:])
-            time.sleep(0.1)
-        else:
-            fail("ha-agent did not start")
+        daemon = start_daemon(NS_HA, b.ha_agent, conf, f"{work}/ha.log")
         emu = subprocess.Popen(["ip", "netns", "exec", NS_MN, b.mn_emu, "--config", f"{work}/mn-emu.conf",
                                 "--register", "--duration", str(FLOOD_S + 12), "--deregister-at-end",
                                 "--deregister-grace", "15", "--report", f"{work}/report.json", "--stats-interval", "5"],

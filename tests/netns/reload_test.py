@@ -14,7 +14,7 @@ import json, os, re, shutil, signal, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nslib import (sh, fail, two_namespaces, delete_namespaces, ctl_counters, ctl_bindings,  # noqa: E402
-                   require_root, binaries, private_workdir, stop_process)
+                   require_root, binaries, private_workdir, stop_process, start_daemon)
 
 N = int(os.environ.get("HA_TEST_MNS", "10000"))  # registered before the reload
 KEPT, REMOVED, ADDED, HUPPED = N * 98 // 100, N - N * 98 // 100, N // 20, N // 100
@@ -118,16 +118,7 @@ def main():
     daemon = None
     try:
         log = f"{work}/ha.log"
-        daemon = subprocess.Popen(["ip", "netns", "exec", NS_HA, bench.b.ha_agent, "--config", bench.conf,
-                                   "--foreground"], stderr=open(log, "w"))
-        for _ in range(600):
-            if "serving on" in open(log).read():
-                break
-            if daemon.poll() is not None:
-                fail("ha-agent exited: " + open(log).read()[-2000:])
-            time.sleep(0.1)
-        else:
-            fail("ha-agent did not start")
+        daemon = start_daemon(NS_HA, bench.b.ha_agent, bench.conf, log, tries=600)
         bench.start_emu("kept", emu_header, emu_mns[:k], 170)
         bench.start_emu("removed", emu_header, emu_mns[k:r], 170)
         bench.wait_bindings(kept_h + removed_h, 30 + N // 100, "initial registration")
