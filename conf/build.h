@@ -6,6 +6,7 @@
 // error already reported on the value itself.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -25,7 +26,10 @@ struct BuildContext {
   Config& config;
   bool home_prefixes_valid = true;  // false: skip "inside a home prefix" rules
   SpiRegistry spis;
-  std::unordered_map<mip6::Ipv6Address, std::string> home_addresses;  // HoA -> field path
+  std::unordered_map<mip6::Ipv6Address, int> home_addresses;  // HoA -> index of its mobile_node
+  // Last key file directories (KeyPath sharing): key_file / key_file_in, and key_file_out.
+  std::shared_ptr<const std::string> key_dir;
+  std::shared_ptr<const std::string> key_dir_out;
 };
 
 Config build_config(const pb::HaAgentConfig& m, const Scope& top);

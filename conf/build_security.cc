@@ -16,7 +16,8 @@ constexpr std::uint32_t kMaxReplayWindow = 4096;
 
 // MobileNode and Peer carry the same SA fields; one template checks both.
 template <class Msg>
-std::optional<SaPairConfig> build_sa_pair(const Msg& m, const Scope& s, SpiRegistry& spis) {
+std::optional<SaPairConfig> build_sa_pair(const Msg& m, const Scope& s, BuildContext& ctx) {
+  SpiRegistry& spis = ctx.spis;
   SaPairConfig sa;
   bool ok = spis.check(s, "spi_in", m.has_spi_in(), m.spi_in(), /*inbound=*/true);
   ok = spis.check(s, "spi_out", m.has_spi_out(), m.spi_out(), /*inbound=*/false) && ok;
@@ -34,7 +35,7 @@ std::optional<SaPairConfig> build_sa_pair(const Msg& m, const Scope& s, SpiRegis
     ok = false;
   } else if (m.has_key_file()) {
     if (absolute_path(s, "key_file", m.key_file())) {
-      sa.key_files = KeyFiles{KeyFiles::Layout::kOneFileBothDirections, m.key_file(), m.key_file()};
+      sa.key_files = KeyFiles{KeyFiles::Layout::kOneFileBothDirections, KeyPath(m.key_file(), ctx.key_dir), {}};
     } else {
       ok = false;
     }
@@ -50,7 +51,9 @@ std::optional<SaPairConfig> build_sa_pair(const Msg& m, const Scope& s, SpiRegis
         files_ok = false;
       }
     }
-    if (files_ok) sa.key_files = KeyFiles{KeyFiles::Layout::kOneFilePerDirection, m.key_file_in(), m.key_file_out()};
+    if (files_ok)
+      sa.key_files = KeyFiles{KeyFiles::Layout::kOneFilePerDirection, KeyPath(m.key_file_in(), ctx.key_dir),
+                              KeyPath(m.key_file_out(), ctx.key_dir_out)};
     ok = ok && files_ok;
   } else {
     s.error("key_file", "required: key_file, or key_file_in and key_file_out");
@@ -143,7 +146,7 @@ std::optional<PeerConfig> build_peer(const pb::Peer& m, const Scope& s, BuildCon
   }
   if (auto v = preference(s, m.preference())) p.preference = *v;
   else ok = false;
-  if (auto sa = build_sa_pair(m, s, ctx.spis)) p.sa = std::move(*sa);
+  if (auto sa = build_sa_pair(m, s, ctx)) p.sa = std::move(*sa);
   else ok = false;
   if (!ok) return std::nullopt;
   return p;
@@ -153,6 +156,7 @@ std::optional<PeerConfig> build_peer(const pb::Peer& m, const Scope& s, BuildCon
 
 void build_mobile_nodes(const pb::HaAgentConfig& m, const Scope& top, BuildContext& ctx) {
   const auto& own = ctx.config.ha_addresses;
+  ctx.config.mobile_nodes.reserve(static_cast<std::size_t>(m.mobile_node_size()));
   for (int i = 0; i < m.mobile_node_size(); ++i) {
     const auto& mn = m.mobile_node(i);
     Scope s = top.nested("mobile_node", i);
@@ -162,9 +166,10 @@ void build_mobile_nodes(const pb::HaAgentConfig& m, const Scope& top, BuildConte
       s.error("home_address", "required");
       ok = false;
     } else if (auto a = unicast_address(s, "home_address", -1, mn.home_address())) {
-      auto [it, fresh] = ctx.home_addresses.emplace(*a, s.path());
+      auto [it, fresh] = ctx.home_addresses.emplace(*a, i);
       if (!fresh) {
-        s.error("home_address", a->to_string() + " is already the home address of " + it->second);
+        s.error("home_address", a->to_string() + " is already the home address of " +
+                                    top.nested("mobile_node", it->second).path());
         ok = false;
       } else if (std::find(own.begin(), own.end(), *a) != own.end()) {
         s.error("home_address", a->to_string() + " is this home agent's own ha_address");
@@ -178,7 +183,7 @@ void build_mobile_nodes(const pb::HaAgentConfig& m, const Scope& top, BuildConte
     } else {
       ok = false;
     }
-    auto sa = build_sa_pair(mn, s, ctx.spis);
+    auto sa = build_sa_pair(mn, s, ctx);
     if (ok && sa) {
       out.sa = std::move(*sa);
       ctx.config.mobile_nodes.push_back(std::move(out));

@@ -32,9 +32,9 @@ std::string sa_text(const SaPairConfig& sa) {
   std::snprintf(spis, sizeof spis, "spi_in 0x%x spi_out 0x%x ", sa.spi_in, sa.spi_out);
   std::string s = spis + std::string(algorithm_name(sa.algorithm));
   if (sa.key_files.layout == KeyFiles::Layout::kOneFileBothDirections)
-    s += " key_file " + sa.key_files.inbound;
+    s += " key_file " + sa.key_files.inbound();
   else
-    s += " key_file_in " + sa.key_files.inbound + " key_file_out " + sa.key_files.outbound;
+    s += " key_file_in " + sa.key_files.inbound() + " key_file_out " + sa.key_files.outbound();
   if (sa.extended_sequence_numbers) s += " esn";
   s += " replay_window " + std::to_string(sa.replay_window);
   return s;
@@ -73,6 +73,28 @@ std::optional<KernelStateBackend> parse_kernel_state_backend(std::string_view n)
 }
 std::optional<TakeoverPolicy> parse_takeover_policy(std::string_view n) {
   return lookup<TakeoverPolicy>(kTakeover, n);
+}
+
+KeyPath::KeyPath(std::string_view path, std::shared_ptr<const std::string>& dir_cache) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string_view::npos) {
+    name_ = std::string(path);
+    return;
+  }
+  const std::string_view dir = path.substr(0, slash + 1);
+  if (!dir_cache || *dir_cache != dir) dir_cache = std::make_shared<const std::string>(dir);
+  dir_ = dir_cache;
+  name_ = std::string(path.substr(slash + 1));
+}
+
+KeyPath::KeyPath(std::string_view path) {
+  std::shared_ptr<const std::string> own;
+  *this = KeyPath(path, own);
+}
+
+bool KeyPath::operator==(const KeyPath& o) const {
+  if (dir_ == o.dir_) return name_ == o.name_;  // the same shared directory (or none)
+  return str() == o.str();
 }
 
 bool serves(const Config& config, const mip6::Ipv6Address& hoa) {

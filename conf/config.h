@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,27 @@
 
 namespace conf {
 
+// An absolute key file path, stored as its directory (up to and including
+// the last '/') and its file name. The directory is shared between paths
+// built with the same `dir_cache` (consecutive mobile nodes of one file
+// usually keep their keys in one directory), so a path costs its file name
+// (issue #4, memory per mobile node). Compare and print through str().
+class KeyPath {
+ public:
+  KeyPath() = default;
+  // `dir_cache`: the directory of the previous path; reused when it is the
+  // same, else replaced by this path's directory.
+  KeyPath(std::string_view path, std::shared_ptr<const std::string>& dir_cache);
+  explicit KeyPath(std::string_view path);
+  std::string str() const { return dir_ ? *dir_ + name_ : name_; }
+  bool empty() const { return name_.empty() && !dir_; }
+  bool operator==(const KeyPath& o) const;
+
+ private:
+  std::shared_ptr<const std::string> dir_;  // null: no '/' in the path
+  std::string name_;
+};
+
 // Where the keys of one SA pair come from (never the keys themselves).
 struct KeyFiles {
   enum class Layout : std::uint8_t {
@@ -26,8 +48,16 @@ struct KeyFiles {
     kOneFilePerDirection,    // `key_file_in` + `key_file_out`
   };
   Layout layout = Layout::kOneFileBothDirections;
-  std::string inbound;   // path; equal to `outbound` for kOneFileBothDirections
-  std::string outbound;  // path
+  KeyPath in;   // `key_file` or `key_file_in`
+  KeyPath out;  // `key_file_out`; empty for kOneFileBothDirections
+  std::string inbound() const { return in.str(); }
+  // Equal to inbound() for kOneFileBothDirections.
+  std::string outbound() const {
+    return layout == Layout::kOneFileBothDirections ? in.str() : out.str();
+  }
+  bool operator==(const KeyFiles& o) const {
+    return layout == o.layout && in == o.in && out == o.out;
+  }
 };
 
 // A pair of manually keyed ESP transport-mode SAs (RFC 4303, RFC 3776 §4.2).

@@ -14,9 +14,7 @@ std::vector<std::string> sa_fields(const SaPairConfig& a, const SaPairConfig& b)
   if (a.spi_in != b.spi_in) f.emplace_back("spi_in");
   if (a.spi_out != b.spi_out) f.emplace_back("spi_out");
   if (a.algorithm != b.algorithm) f.emplace_back("algorithm");
-  if (a.key_files.layout != b.key_files.layout || a.key_files.inbound != b.key_files.inbound ||
-      a.key_files.outbound != b.key_files.outbound)
-    f.emplace_back("key_file");
+  if (!(a.key_files == b.key_files)) f.emplace_back("key_file");
   if (a.extended_sequence_numbers != b.extended_sequence_numbers) f.emplace_back("esn");
   if (a.replay_window != b.replay_window) f.emplace_back("replay_window");
   return f;

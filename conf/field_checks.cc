@@ -144,9 +144,13 @@ bool SpiRegistry::check(const Scope& s, std::string_view field, bool present, st
     return false;
   }
   auto& used = inbound ? in_ : out_;
-  auto [it, fresh] = used.emplace(spi, s.path(field));
+  if (scopes_.empty() || scopes_.back() != s.path()) scopes_.push_back(s.path());
+  auto [it, fresh] = used.emplace(spi, Owner{static_cast<std::uint32_t>(scopes_.size() - 1), field});
   if (!fresh) {
-    s.error(field, "SPI " + spi_text(spi) + " already used by " + it->second +
+    const std::string& scope = scopes_[it->second.scope];
+    const std::string owner =
+        scope.empty() ? std::string(it->second.field) : scope + "." + std::string(it->second.field);
+    s.error(field, "SPI " + spi_text(spi) + " already used by " + owner +
                        (inbound ? " (inbound SPIs must be unique)" : " (outbound SPIs must be unique)"));
     return false;
   }

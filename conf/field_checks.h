@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "conf/config.h"
 #include "conf/field_scope.h"
@@ -42,11 +43,20 @@ std::optional<crypto::EspAlgorithm> algorithm(const Scope& s, std::string_view f
 class SpiRegistry {
  public:
   // Checks range (not 0, not 1..255: RFC 4303 §2.1) and uniqueness of one SPI.
+  // `field` must outlive the registry (the callers pass string literals).
   bool check(const Scope& s, std::string_view field, bool present, std::uint32_t spi,
              bool inbound);
 
  private:
-  std::unordered_map<std::uint32_t, std::string> in_, out_;  // spi -> field path
+  // Who holds an SPI, for the duplicate message. The scope paths are kept
+  // once per scope, not once per SPI: with 100,000 mobile nodes the
+  // registry is part of the peak memory of loading (issue #4).
+  struct Owner {
+    std::uint32_t scope;     // index into scopes_
+    std::string_view field;  // "spi_in", "spi_out"
+  };
+  std::unordered_map<std::uint32_t, Owner> in_, out_;
+  std::vector<std::string> scopes_;  // consecutive duplicates merged
 };
 
 // 'text' in single quotes, control and non-ASCII octets as \xNN.

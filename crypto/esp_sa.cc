@@ -34,38 +34,53 @@ mip6::Result<EspSaPtr, EspError> EspSa::create(SaParams params, SaTime now,
        params.replay_window > ReplayWindow::kMaxSize))
     return mip6::fail(EspError::kBadReplayWindow);
   if (!contexts) contexts = EspContextCache::make(1);
-  SecretBytes key = std::move(params.key);
-  params.key = SecretBytes();
-  EspSaPtr sa(new EspSa(std::move(params), std::move(key), std::move(contexts), now));
+  EspSaPtr sa(new EspSa(params, std::move(contexts), now));
   // Key a context once now, so a key OpenSSL refuses fails here.
   if (auto t = sa->transform(); !t) return mip6::fail(t.error());
   return sa;
 }
 
-EspSa::EspSa(SaParams params, SecretBytes key, EspContextCachePtr contexts, SaTime now)
-    : params_(std::move(params)),
-      key_(std::move(key)),
+EspSa::EspSa(SaParams& p, EspContextCachePtr contexts, SaTime now)
+    : selector_(std::move(p.selector)),
+      key_(std::move(p.key)),
       contexts_(std::move(contexts)),
       context_id_(contexts_->register_sa()),
-      lifetime_(params_.soft_lifetime, params_.hard_lifetime, now) {
-  const EspLayout l = esp_layout(params_.algorithm);
+      window_(p.direction == SaDirection::kInbound ? p.replay_window : ReplayWindow::kMinSize,
+              p.extended_sequence_numbers),
+      lifetime_(p.soft_lifetime, p.hard_lifetime, now),
+      spi_(p.spi),
+      direction_(p.direction),
+      algorithm_(p.algorithm),
+      esn_(p.extended_sequence_numbers) {
+  const EspLayout l = esp_layout(algorithm_);
   iv_size_ = l.iv_size;
   icv_size_ = l.icv_size;
   align_ = l.alignment;
-  if (params_.direction == SaDirection::kInbound)
-    window_.emplace(params_.replay_window, params_.extended_sequence_numbers);
+}
+
+SaParams EspSa::params() const {
+  SaParams p;
+  p.spi = spi_;
+  p.direction = direction_;
+  p.algorithm = algorithm_;
+  p.extended_sequence_numbers = esn_;
+  p.replay_window = direction_ == SaDirection::kInbound ? window_.size() : ReplayWindow::kDefaultSize;
+  p.soft_lifetime = lifetime_.soft_limit();
+  p.hard_lifetime = lifetime_.hard_limit();
+  p.selector = selector_;
+  return p;
 }
 
 // key_ wipes itself; the shared contexts keyed with it are freed here.
 EspSa::~EspSa() { contexts_->forget(context_id_); }
 
 mip6::Result<EspTransform*, EspError> EspSa::transform() {
-  return contexts_->get(context_id_, params_.algorithm, params_.direction, key_.view());
+  return contexts_->get(context_id_, algorithm_, direction_, key_.view());
 }
 
 std::uint64_t EspSa::max_sequence() const {
   // §2.2 / §2.2.1: 2^32 - 1 without ESN, 2^64 - 1 with; never wraps.
-  return params_.extended_sequence_numbers ? std::numeric_limits<std::uint64_t>::max()
+  return esn_ ? std::numeric_limits<std::uint64_t>::max()
                                            : std::uint64_t{0xffffffff};
 }
 
@@ -77,7 +92,7 @@ std::size_t EspSa::protected_size(std::size_t payload_size) const {
 }
 
 mip6::Status<EspError> EspSa::jump_sequence(std::uint64_t next) {
-  if (params_.direction != SaDirection::kOutbound) return mip6::fail(EspError::kWrongDirection);
+  if (direction_ != SaDirection::kOutbound) return mip6::fail(EspError::kWrongDirection);
   if (next <= last_seq_) return mip6::fail(EspError::kSequenceBackwards);
   if (next > max_sequence()) return mip6::fail(EspError::kSequenceExhausted);
   last_seq_ = next - 1;
@@ -85,15 +100,15 @@ mip6::Status<EspError> EspSa::jump_sequence(std::uint64_t next) {
 }
 
 mip6::Status<EspError> EspSa::restore_replay_window(std::uint64_t highest) {
-  if (!window_) return mip6::fail(EspError::kWrongDirection);
-  window_->restore(highest);
+  if (direction_ != SaDirection::kInbound) return mip6::fail(EspError::kWrongDirection);
+  window_.restore(highest);
   return mip6::Ok{};
 }
 
 mip6::Result<EspSealed, EspError> EspSa::protect(std::span<const std::uint8_t> payload,
                                                  std::uint8_t next_header,
                                                  std::span<std::uint8_t> out, SaTime now) {
-  if (params_.direction != SaDirection::kOutbound) return mip6::fail(EspError::kWrongDirection);
+  if (direction_ != SaDirection::kOutbound) return mip6::fail(EspError::kWrongDirection);
   if (lifetime_.hard_reached(now)) return mip6::fail(EspError::kSaExpired);
   // §3.3.3: the counter MUST NOT cycle; the SA has to be replaced.
   if (last_seq_ >= max_sequence()) return mip6::fail(EspError::kSequenceExhausted);
@@ -104,7 +119,7 @@ mip6::Result<EspSealed, EspError> EspSa::protect(std::span<const std::uint8_t> p
 
   const std::uint64_t seq = last_seq_ + 1;
   std::uint8_t* p = out.data();
-  put32(p, params_.spi);
+  put32(p, spi_);
   put32(p + 4, static_cast<std::uint32_t>(seq));  // low 32 bits only (§2.2.1)
   std::uint8_t* plain = p + kEspHeaderSize + iv_size_;
   if (!payload.empty()) std::memmove(plain, payload.data(), payload.size());
@@ -116,7 +131,7 @@ mip6::Result<EspSealed, EspError> EspSa::protect(std::span<const std::uint8_t> p
   plain[plain_len - 1] = next_header;
   auto t = transform();
   if (!t) return mip6::fail(t.error());
-  auto sealed = (*t)->seal(out.first(total), seq, params_.extended_sequence_numbers);
+  auto sealed = (*t)->seal(out.first(total), seq, esn_);
   if (!sealed) return mip6::fail(sealed.error());
   last_seq_ = seq;
   lifetime_.count(payload.size());
@@ -125,7 +140,7 @@ mip6::Result<EspSealed, EspError> EspSa::protect(std::span<const std::uint8_t> p
 
 mip6::Result<EspOpened, EspError> EspSa::unprotect(std::span<const std::uint8_t> esp,
                                                    std::span<std::uint8_t> out, SaTime now) {
-  if (params_.direction != SaDirection::kInbound) return mip6::fail(EspError::kWrongDirection);
+  if (direction_ != SaDirection::kInbound) return mip6::fail(EspError::kWrongDirection);
   const std::size_t fixed = kEspHeaderSize + iv_size_ + icv_size_;
   if (esp.size() < fixed + align_) return mip6::fail(EspError::kTooShort);
   if (esp.size() > std::size_t{std::numeric_limits<int>::max()})
@@ -134,17 +149,17 @@ mip6::Result<EspOpened, EspError> EspSa::unprotect(std::span<const std::uint8_t>
   if (lifetime_.hard_reached(now)) return mip6::fail(EspError::kSaExpired);
 
   // Cheap replay pre-check before any crypto (§3.4.3).
-  auto seq = window_->check(get32(esp.data() + 4));
+  auto seq = window_.check(get32(esp.data() + 4));
   if (!seq) return mip6::fail(seq.error());
   const std::size_t ct_len = esp.size() - fixed;
   if (ct_len % align_ != 0) return mip6::fail(EspError::kNotBlockAligned);
 
   auto t = transform();
   if (!t) return mip6::fail(t.error());
-  auto opened = (*t)->open(esp, *seq, params_.extended_sequence_numbers, out);
+  auto opened = (*t)->open(esp, *seq, esn_, out);
   if (!opened) return mip6::fail(opened.error());
   // Only an authenticated packet moves the window (§3.4.3).
-  window_->accept(*seq);
+  window_.accept(*seq);
 
   // §2.4: Pad Length and padding content 1, 2, 3, ...; §3.4.4.1 padding check.
   const std::uint8_t pad = out[ct_len - 2];

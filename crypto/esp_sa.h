@@ -11,6 +11,9 @@
 // material as SecretBytes (wiped on destruction) and borrows keyed OpenSSL
 // contexts from an EspContextCache per packet: the SAs of a daemon share
 // one cache, so an SA costs its key octets, not its key schedules.
+// It keeps only what packet processing needs (no copy of the SaParams it
+// was made from: issue #4, memory per mobile node); params() rebuilds a
+// view of them.
 // Algorithms and the CBC IV construction: see esp_gcm.cc and
 // esp_cbc_hmac.cc, or docs/crypto.md.
 #pragma once
@@ -48,8 +51,8 @@ class EspSa {
  public:
   // Validates SPI (not 0..255, RFC 4303 §2.1), key size, replay window
   // (64..4096) and keys a context once (kCryptoFailure if OpenSSL refuses
-  // the key). The key moves into the SA's private SecretBytes; the stored
-  // params() have an empty key. `contexts`: the cache shared with other SAs
+  // the key). The key moves into the SA's private SecretBytes. `contexts`:
+  // the cache shared with other SAs
   // used on the same thread; nullptr gives the SA a private one-slot cache
   // (contexts kept for its life, as a standalone SA wants).
   static mip6::Result<EspSaPtr, EspError> create(SaParams params, SaTime now,
@@ -58,9 +61,17 @@ class EspSa {
   EspSa(const EspSa&) = delete;
   EspSa& operator=(const EspSa&) = delete;
 
-  const SaParams& params() const { return params_; }
-  std::uint32_t spi() const { return params_.spi; }
-  SaDirection direction() const { return params_.direction; }
+  // A view of the parameters, built on each call: key empty (it never
+  // leaves the SA), outer source and destination unspecified (not kept: the
+  // caller builds the IPv6 header), replay_window the inbound window's size
+  // (ReplayWindow::kDefaultSize for an outbound SA).
+  SaParams params() const;
+  std::uint32_t spi() const { return spi_; }
+  SaDirection direction() const { return direction_; }
+  EspAlgorithm algorithm() const { return algorithm_; }
+  bool extended_sequence_numbers() const { return esn_; }
+  // Traffic selector the SA was created with (inbound policy check, RFC 4301 §5.2).
+  const SpdSelector& selector() const { return selector_; }
 
   // Size of the ESP packet that protect() writes for a payload of n octets.
   std::size_t protected_size(std::size_t payload_size) const;
@@ -86,7 +97,9 @@ class EspSa {
   // to `highest` count as received.
   mip6::Status<EspError> restore_replay_window(std::uint64_t highest);
   // Inbound: the replay window (nullptr for an outbound SA).
-  const ReplayWindow* replay_window() const { return window_ ? &*window_ : nullptr; }
+  const ReplayWindow* replay_window() const {
+    return direction_ == SaDirection::kInbound ? &window_ : nullptr;
+  }
 
   // Soft/hard expiry events not yet reported, each returned once.
   LifetimeEvents poll_lifetime(SaTime now) { return lifetime_.poll(now); }
@@ -94,17 +107,21 @@ class EspSa {
   const SaLifetimeTracker& lifetime() const { return lifetime_; }
 
  private:
-  EspSa(SaParams params, SecretBytes key, EspContextCachePtr contexts, SaTime now);
+  EspSa(SaParams& params, EspContextCachePtr contexts, SaTime now);
   std::uint64_t max_sequence() const;
   mip6::Result<EspTransform*, EspError> transform();
 
-  SaParams params_;  // key empty: it is key_
+  SpdSelector selector_;
   SecretBytes key_;
   EspContextCachePtr contexts_;
   std::uint64_t context_id_;
-  std::optional<ReplayWindow> window_;
+  std::uint64_t last_seq_ = 0;  // outbound
+  ReplayWindow window_;         // inbound (unused, minimal, when outbound)
   SaLifetimeTracker lifetime_;
-  std::uint64_t last_seq_ = 0;
+  std::uint32_t spi_;
+  SaDirection direction_;
+  EspAlgorithm algorithm_;
+  bool esn_;
   std::uint8_t iv_size_;
   std::uint8_t icv_size_;
   std::uint8_t align_;

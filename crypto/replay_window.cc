@@ -6,19 +6,25 @@
 namespace crypto {
 
 ReplayWindow::ReplayWindow(std::uint32_t size, bool extended_sequence_numbers)
-    : size_(size), esn_(extended_sequence_numbers), bits_((size + 63) / 64, 0) {}
+    : size_(size), esn_(extended_sequence_numbers) {}
 
 bool ReplayWindow::bit(std::uint64_t seq) const {
-  const std::uint64_t i = seq % (bits_.size() * 64);
+  const std::uint64_t i = seq % (words() * 64);
   return (bits_[i / 64] >> (i % 64)) & 1u;
 }
 void ReplayWindow::set_bit(std::uint64_t seq) {
-  const std::uint64_t i = seq % (bits_.size() * 64);
+  const std::uint64_t i = seq % (words() * 64);
   bits_[i / 64] |= std::uint64_t{1} << (i % 64);
 }
 void ReplayWindow::clear_bit(std::uint64_t seq) {
-  const std::uint64_t i = seq % (bits_.size() * 64);
+  const std::uint64_t i = seq % (words() * 64);
   bits_[i / 64] &= ~(std::uint64_t{1} << (i % 64));
+}
+
+bool ReplayWindow::received(std::uint64_t seq) const {
+  if (bits_) return bit(seq);
+  const std::uint64_t d = top_ - seq;
+  return d >= 64 || ((recent_ >> d) & 1u);  // older than T-63: received (header)
 }
 
 mip6::Result<std::uint64_t, EspError> ReplayWindow::check(std::uint32_t seq_low) const {
@@ -47,18 +53,53 @@ mip6::Result<std::uint64_t, EspError> ReplayWindow::check(std::uint32_t seq_low)
   }
   // Sequence number 0 is never sent (§3.3.3: the first packet carries 1).
   if (seq == 0) return mip6::fail(EspError::kTooOld);
-  if (seq > top_) return seq;                            // right of the window: new
+  if (seq > top_) return seq;                                     // right of the window: new
   if (top_ - seq >= size_) return mip6::fail(EspError::kTooOld);  // left of the window
-  if (bit(seq)) return mip6::fail(EspError::kReplay);
+  if (received(seq)) return mip6::fail(EspError::kReplay);
   return seq;
 }
 
+bool ReplayWindow::gap_leaves_recent(std::uint64_t shift) const {
+  // Numbers at distance >= 64 from T are outside a 64-wide window anyway.
+  if (size_ <= 64) return false;
+  // T+1..seq-1 were not received; with shift > 64 some land at distance >= 64.
+  if (shift > 64) return true;
+  // Bits 64-shift..63 leave recent_ (conservative: some may leave the window too).
+  const std::uint64_t leaving = shift >= 64 ? ~std::uint64_t{0} : ~std::uint64_t{0} << (64 - shift);
+  return (~recent_ & leaving) != 0;
+}
+
+void ReplayWindow::build_bitmap() {
+  bits_ = std::make_unique<std::uint64_t[]>(words());
+  std::fill(bits_.get(), bits_.get() + words(), ~std::uint64_t{0});
+  for (std::uint64_t d = 0; d < 64 && d <= top_; ++d)
+    if (((recent_ >> d) & 1u) == 0) clear_bit(top_ - d);
+}
+
 void ReplayWindow::accept(std::uint64_t seq) {
+  if (!bits_) {
+    if (seq <= top_) {
+      const std::uint64_t d = top_ - seq;
+      if (d < 64) recent_ |= std::uint64_t{1} << d;  // older ones already count as received
+      return;
+    }
+    const std::uint64_t shift = seq - top_;
+    if (!gap_leaves_recent(shift)) {
+      recent_ = (shift >= 64 ? 0 : recent_ << shift) | 1u;
+      top_ = seq;
+      return;
+    }
+    build_bitmap();
+  }
+  accept_in_bitmap(seq);
+}
+
+void ReplayWindow::accept_in_bitmap(std::uint64_t seq) {
   if (seq > top_) {
-    const std::uint64_t capacity = bits_.size() * 64;
+    const std::uint64_t capacity = words() * 64;
     const std::uint64_t shift = seq - top_;
     if (shift >= capacity) {
-      std::fill(bits_.begin(), bits_.end(), 0);
+      std::fill(bits_.get(), bits_.get() + words(), 0);
     } else {
       // Clear the positions top_+1..seq that now enter the window.
       std::uint64_t s = top_ + 1;
@@ -80,7 +121,8 @@ void ReplayWindow::accept(std::uint64_t seq) {
 
 void ReplayWindow::restore(std::uint64_t highest) {
   top_ = highest;
-  std::fill(bits_.begin(), bits_.end(), ~std::uint64_t{0});
+  recent_ = ~std::uint64_t{0};
+  bits_.reset();  // every number up to `highest` counts as received
 }
 
 }  // namespace crypto

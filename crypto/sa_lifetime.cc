@@ -2,20 +2,28 @@
 #include "crypto/sa_lifetime.h"
 
 namespace crypto {
+namespace {
+
+bool unlimited(const SaLifetime& l) { return l.bytes == 0 && l.packets == 0 && l.seconds == 0; }
+
+}  // namespace
 
 SaLifetimeTracker::SaLifetimeTracker(const SaLifetime& soft, const SaLifetime& hard,
                                      SaTime created)
-    : soft_(soft), hard_(hard), created_(created) {}
+    : limits_(unlimited(soft) && unlimited(hard)
+                  ? nullptr
+                  : std::make_unique<const Limits>(Limits{soft, hard, created})) {}
 
 void SaLifetimeTracker::count(std::uint64_t bytes) {
   bytes_ += bytes;
   ++packets_;
 }
 
+// Called only with limits_ set (soft_reached/hard_reached check it).
 bool SaLifetimeTracker::reached(const SaLifetime& l, SaTime now) const {
   if (l.bytes != 0 && bytes_ >= l.bytes) return true;
   if (l.packets != 0 && packets_ >= l.packets) return true;
-  if (l.seconds != 0 && now - created_ >= std::chrono::seconds(l.seconds)) return true;
+  if (l.seconds != 0 && now - limits_->created >= std::chrono::seconds(l.seconds)) return true;
   return false;
 }
 
@@ -35,17 +43,20 @@ LifetimeEvents SaLifetimeTracker::poll(SaTime now) {
 }
 
 bool SaLifetimeTracker::volume_event_pending() const {
+  if (!limits_) return false;
   auto volume = [this](const SaLifetime& l) {
     return (l.bytes != 0 && bytes_ >= l.bytes) || (l.packets != 0 && packets_ >= l.packets);
   };
-  return (!soft_reported_ && volume(soft_)) || (!hard_reported_ && volume(hard_));
+  return (!soft_reported_ && volume(limits_->soft)) || (!hard_reported_ && volume(limits_->hard));
 }
 
 std::optional<SaTime> SaLifetimeTracker::next_deadline() const {
   std::optional<SaTime> d;
-  if (!soft_reported_ && soft_.seconds != 0) d = created_ + std::chrono::seconds(soft_.seconds);
-  if (!hard_reported_ && hard_.seconds != 0) {
-    const SaTime h = created_ + std::chrono::seconds(hard_.seconds);
+  if (!limits_) return d;
+  const Limits& l = *limits_;
+  if (!soft_reported_ && l.soft.seconds != 0) d = l.created + std::chrono::seconds(l.soft.seconds);
+  if (!hard_reported_ && l.hard.seconds != 0) {
+    const SaTime h = l.created + std::chrono::seconds(l.hard.seconds);
     if (!d || h < *d) d = h;
   }
   return d;

@@ -4,10 +4,15 @@
 // and the hard expiry once each through poll(). A hard-expired SA must refuse
 // every packet ("SA expired"); a soft expiry only asks for a rekey.
 // Byte counts are of the protected payload (what the SA carried).
+// An SA without limits (all zero, the case of every configured SA today)
+// keeps only its two counters: the limits and the creation time live in a
+// separate block allocated only when some limit is set (issue #4, memory
+// per mobile node).
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 
 #include "crypto/sa.h"
@@ -29,8 +34,8 @@ class SaLifetimeTracker {
 
   // One packet of `bytes` payload octets processed.
   void count(std::uint64_t bytes);
-  bool soft_reached(SaTime now) const { return reached(soft_, now); }
-  bool hard_reached(SaTime now) const { return reached(hard_, now); }
+  bool soft_reached(SaTime now) const { return limits_ && reached(limits_->soft, now); }
+  bool hard_reached(SaTime now) const { return limits_ && reached(limits_->hard, now); }
   // Events not reported before; each is returned by exactly one call.
   LifetimeEvents poll(SaTime now);
   // Earliest time-based expiry not yet reported (for the caller's timer).
@@ -41,13 +46,19 @@ class SaLifetimeTracker {
 
   std::uint64_t bytes() const { return bytes_; }
   std::uint64_t packets() const { return packets_; }
+  // The limits given at construction (all zero: none).
+  SaLifetime soft_limit() const { return limits_ ? limits_->soft : SaLifetime{}; }
+  SaLifetime hard_limit() const { return limits_ ? limits_->hard : SaLifetime{}; }
 
  private:
+  struct Limits {
+    SaLifetime soft;
+    SaLifetime hard;
+    SaTime created;
+  };
   bool reached(const SaLifetime& l, SaTime now) const;
 
-  SaLifetime soft_;
-  SaLifetime hard_;
-  SaTime created_;
+  std::unique_ptr<const Limits> limits_;  // null: no limit at all
   std::uint64_t bytes_ = 0;
   std::uint64_t packets_ = 0;
   bool soft_reported_ = false;

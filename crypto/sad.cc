@@ -9,12 +9,12 @@ mip6::Status<EspError> SecurityAssociationDatabase::add(EspSaPtr sa) {
   const std::uint32_t spi = sa->spi();
   auto [it, inserted] = map(d).try_emplace(spi);
   if (!inserted) return mip6::fail(EspError::kDuplicateSpi);
-  it->second.sa = std::move(sa);
-  Entry& e = it->second;
-  SaTime at = e.sa->next_lifetime_deadline().value_or(SaTime::max());
+  it->second = std::move(sa);
+  const EspSa& s = *it->second;
+  SaTime at = s.next_lifetime_deadline().value_or(SaTime::max());
   // An SA may arrive having carried traffic already (a limit reached before).
-  if (e.sa->lifetime().volume_event_pending()) at = SaTime::min();
-  reindex(e, at);
+  if (s.lifetime().volume_event_pending()) at = SaTime::min();
+  reindex(s, at);
   return mip6::Ok{};
 }
 
@@ -22,7 +22,7 @@ bool SecurityAssociationDatabase::remove(SaDirection d, std::uint32_t spi) {
   auto& m = map(d);
   auto it = m.find(spi);
   if (it == m.end()) return false;
-  reindex(it->second, SaTime::max());
+  reindex(*it->second, SaTime::max());
   m.erase(it);
   return true;
 }
@@ -30,26 +30,39 @@ bool SecurityAssociationDatabase::remove(SaDirection d, std::uint32_t spi) {
 EspSa* SecurityAssociationDatabase::find(SaDirection d, std::uint32_t spi) {
   auto& m = map(d);
   auto it = m.find(spi);
-  return it == m.end() ? nullptr : it->second.sa.get();
+  return it == m.end() ? nullptr : it->second.get();
 }
 
 const EspSa* SecurityAssociationDatabase::find(SaDirection d, std::uint32_t spi) const {
   const auto& m = map(d);
   auto it = m.find(spi);
-  return it == m.end() ? nullptr : it->second.sa.get();
+  return it == m.end() ? nullptr : it->second.get();
 }
 
-void SecurityAssociationDatabase::reindex(Entry& e, SaTime at) {
-  if (e.indexed == at) return;
-  if (e.indexed != SaTime::max()) deadlines_.erase({e.indexed, e.sa->direction(), e.sa->spi()});
-  e.indexed = at;
-  if (at != SaTime::max()) deadlines_.insert({at, e.sa->direction(), e.sa->spi()});
+SaTime SecurityAssociationDatabase::indexed_at(const EspSa& sa) const {
+  if (indexed_.empty()) return SaTime::max();  // the common case: no SA has a lifetime
+  auto it = indexed_.find({sa.direction(), sa.spi()});
+  return it == indexed_.end() ? SaTime::max() : it->second;
 }
 
-void SecurityAssociationDatabase::note_packet(Entry& e, SaTime now) {
-  // Fast path: no limit reached (the common case costs one comparison each).
-  if (e.indexed <= now || !e.sa->lifetime().volume_event_pending()) return;
-  reindex(e, now);
+void SecurityAssociationDatabase::reindex(const EspSa& sa, SaTime at) {
+  const SaTime was = indexed_at(sa);
+  if (was == at) return;
+  const SaKey key{sa.direction(), sa.spi()};
+  if (was != SaTime::max()) {
+    deadlines_.erase({was, key.first, key.second});
+    indexed_.erase(key);
+  }
+  if (at != SaTime::max()) {
+    deadlines_.insert({at, key.first, key.second});
+    indexed_[key] = at;
+  }
+}
+
+void SecurityAssociationDatabase::note_packet(const EspSa& sa, SaTime now) {
+  // Fast path: no limit reached (the common case costs one call and a test).
+  if (!sa.lifetime().volume_event_pending() || indexed_at(sa) <= now) return;
+  reindex(sa, now);
 }
 
 mip6::Result<SadOpened, EspError> SecurityAssociationDatabase::unprotect(
@@ -60,10 +73,10 @@ mip6::Result<SadOpened, EspError> SecurityAssociationDatabase::unprotect(
   // RFC 4303 §3.4.2: no SA for this SPI -> discard (and audit).
   auto it = inbound_.find(spi);
   if (it == inbound_.end()) return mip6::fail(EspError::kUnknownSpi);
-  EspSa* sa = it->second.sa.get();
+  EspSa* sa = it->second.get();
   auto r = sa->unprotect(esp, out, now);
   if (!r) return mip6::fail(r.error());
-  note_packet(it->second, now);
+  note_packet(*sa, now);
   return SadOpened{sa, *r};
 }
 
@@ -72,9 +85,9 @@ mip6::Result<EspSealed, EspError> SecurityAssociationDatabase::protect(
     std::span<std::uint8_t> out, SaTime now) {
   auto it = outbound_.find(spi);
   if (it == outbound_.end()) return mip6::fail(EspError::kUnknownSpi);
-  auto r = it->second.sa->protect(payload, next_header, out, now);
+  auto r = it->second->protect(payload, next_header, out, now);
   if (!r) return mip6::fail(r.error());
-  note_packet(it->second, now);
+  note_packet(*it->second, now);
   return *r;
 }
 
@@ -83,14 +96,14 @@ void SecurityAssociationDatabase::poll_lifetimes(SaTime now,
   while (!deadlines_.empty()) {
     const auto [at, d, spi] = *deadlines_.begin();
     if (at > now) break;
-    Entry& e = map(d).at(spi);  // the index only holds SAs of the maps
-    auto ev = e.sa->poll_lifetime(now);
+    EspSa& sa = *map(d).at(spi);  // the index only holds SAs of the maps
+    auto ev = sa.poll_lifetime(now);
     if (ev.any()) events.push_back({spi, d, ev});
     // What is left: the next time limit (hard after soft), if any. poll()
     // reported every limit reached, so no volume event is pending.
-    const SaTime next = e.sa->next_lifetime_deadline().value_or(SaTime::max());
+    const SaTime next = sa.next_lifetime_deadline().value_or(SaTime::max());
     // A deadline equal to `now` was just reported; never loop on it.
-    reindex(e, next > now ? next : SaTime::max());
+    reindex(sa, next > now ? next : SaTime::max());
   }
 }
 

@@ -12,7 +12,9 @@
 #include <set>
 #include <span>
 #include <tuple>
+#include <functional>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "crypto/esp_sa.h"
@@ -64,25 +66,31 @@ class SecurityAssociationDatabase {
   std::size_t lifetime_index_size() const { return deadlines_.size(); }
 
  private:
-  struct Entry {
-    EspSaPtr sa;
-    // Key of this SA in deadlines_, or SaTime::max() when it is not there.
-    SaTime indexed = SaTime::max();
-  };
-  using Map = std::unordered_map<std::uint32_t, Entry>;
+  using Map = std::unordered_map<std::uint32_t, EspSaPtr>;
   using DeadlineKey = std::tuple<SaTime, SaDirection, std::uint32_t>;
+  using SaKey = std::pair<SaDirection, std::uint32_t>;
+  struct SaKeyHash {
+    std::size_t operator()(const SaKey& k) const {
+      return std::hash<std::uint64_t>{}((std::uint64_t{static_cast<std::uint8_t>(k.first)} << 32) | k.second);
+    }
+  };
 
   Map& map(SaDirection d) { return d == SaDirection::kInbound ? inbound_ : outbound_; }
   const Map& map(SaDirection d) const { return d == SaDirection::kInbound ? inbound_ : outbound_; }
+  // Where the SA is filed in deadlines_ (SaTime::max(): not there).
+  SaTime indexed_at(const EspSa& sa) const;
   // Puts the SA under `at` in the index (replacing its old key); SaTime::max()
   // takes it out.
-  void reindex(Entry& e, SaTime at);
+  void reindex(const EspSa& sa, SaTime at);
   // After a packet: a byte/packet limit just reached is due at `now`.
-  void note_packet(Entry& e, SaTime now);
+  void note_packet(const EspSa& sa, SaTime now);
 
+  // The maps hold only the SA pointers; the deadline of the few SAs with a
+  // lifetime sits in indexed_ (memory per mobile node, issue #4).
   Map inbound_;
   Map outbound_;
   std::set<DeadlineKey> deadlines_;
+  std::unordered_map<SaKey, SaTime, SaKeyHash> indexed_;
 };
 
 }  // namespace crypto

@@ -35,50 +35,60 @@ bool SecurityPolicyDatabase::before(const Entry& a, const Entry& b) {
   return a.order < b.order;
 }
 
-void SecurityPolicyDatabase::insert_sorted(std::vector<Entry>& v, Entry e) {
-  auto it = std::upper_bound(v.begin(), v.end(), e, before);
-  v.insert(it, std::move(e));
-}
-
 mip6::Status<EspError> SecurityPolicyDatabase::add(const SpdSelector& selector,
                                                    std::uint32_t outbound_spi) {
-  if (!by_spi_.emplace(outbound_spi, selector).second) return mip6::fail(EspError::kDuplicateSpi);
-  Entry e{selector, outbound_spi, next_order_++};
-  if (selector.remote.length >= 128)
-    insert_sorted(exact_[selector.remote.address], std::move(e));
-  else
-    insert_sorted(prefixes_, std::move(e));
+  auto [it, fresh] = by_spi_.try_emplace(outbound_spi, Entry{selector, next_order_});
+  if (!fresh) return mip6::fail(EspError::kDuplicateSpi);
+  ++next_order_;
+  if (selector.remote.length >= 128) {
+    exact_.emplace(selector.remote.address, outbound_spi);
+  } else {
+    auto pos = std::upper_bound(prefixes_.begin(), prefixes_.end(), outbound_spi,
+                                [this](std::uint32_t a, std::uint32_t b) {
+                                  return before(by_spi_.at(a), by_spi_.at(b));
+                                });
+    prefixes_.insert(pos, outbound_spi);
+  }
   return mip6::Ok{};
 }
 
 bool SecurityPolicyDatabase::remove(std::uint32_t outbound_spi) {
   auto it = by_spi_.find(outbound_spi);
   if (it == by_spi_.end()) return false;
-  const SpdSelector& s = it->second;
-  auto drop = [&](std::vector<Entry>& v) {
-    v.erase(std::remove_if(v.begin(), v.end(), [&](const Entry& e) { return e.spi == outbound_spi; }),
-            v.end());
-  };
+  const SpdSelector& s = it->second.selector;
   if (s.remote.length >= 128) {
-    auto ex = exact_.find(s.remote.address);
-    if (ex != exact_.end()) {
-      drop(ex->second);
-      if (ex->second.empty()) exact_.erase(ex);
-    }
+    auto [b, e] = exact_.equal_range(s.remote.address);
+    for (auto x = b; x != e; ++x)
+      if (x->second == outbound_spi) {
+        exact_.erase(x);
+        break;
+      }
   } else {
-    drop(prefixes_);
+    prefixes_.erase(std::remove(prefixes_.begin(), prefixes_.end(), outbound_spi), prefixes_.end());
   }
   by_spi_.erase(it);
   return true;
 }
 
+bool SecurityPolicyDatabase::better(std::uint32_t spi, const OutboundPacketInfo& p,
+                                    const Entry*& best, std::uint32_t& best_spi) const {
+  const Entry& e = by_spi_.at(spi);
+  if (!selects(e.selector, p) || (best && !before(e, *best))) return false;
+  best = &e;
+  best_spi = spi;
+  return true;
+}
+
 mip6::Result<std::uint32_t, EspError> SecurityPolicyDatabase::select(
     const OutboundPacketInfo& p) const {
-  if (auto ex = exact_.find(p.destination); ex != exact_.end())
-    for (const auto& e : ex->second)
-      if (selects(e.selector, p)) return e.spi;
-  for (const auto& e : prefixes_)
-    if (selects(e.selector, p)) return e.spi;
+  // Every exact policy comes before every prefix (longer remote first).
+  const Entry* best = nullptr;
+  std::uint32_t best_spi = 0;
+  auto [b, e] = exact_.equal_range(p.destination);
+  for (auto x = b; x != e; ++x) better(x->second, p, best, best_spi);
+  if (best) return best_spi;
+  for (std::uint32_t spi : prefixes_)
+    if (better(spi, p, best, best_spi)) return best_spi;  // the list is in before() order
   return mip6::fail(EspError::kNoPolicy);
 }
 

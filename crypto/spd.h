@@ -47,7 +47,7 @@ struct InboundPacketInfo {
 // `local` in the selector matches any destination.
 mip6::Status<EspError> check_inbound(const SpdSelector& s, const InboundPacketInfo& p);
 inline mip6::Status<EspError> check_inbound(const EspSa& sa, const InboundPacketInfo& p) {
-  return check_inbound(sa.params().selector, p);
+  return check_inbound(sa.selector(), p);
 }
 
 // True when the selector selects this outgoing message.
@@ -69,15 +69,20 @@ class SecurityPolicyDatabase {
  private:
   struct Entry {
     SpdSelector selector;
-    std::uint32_t spi;
-    std::uint64_t order;
+    std::uint64_t order;  // insertion order, the last tie-break
   };
+  using Policies = std::unordered_map<std::uint32_t, Entry>;  // by outbound SPI
   static bool before(const Entry& a, const Entry& b);
-  void insert_sorted(std::vector<Entry>& v, Entry e);
+  // True when `spi`'s policy selects p and comes before `best` (if any).
+  bool better(std::uint32_t spi, const OutboundPacketInfo& p, const Entry*& best,
+              std::uint32_t& best_spi) const;
 
-  std::unordered_map<mip6::Ipv6Address, std::vector<Entry>> exact_;  // remote /128
-  std::vector<Entry> prefixes_;                                        // other remotes
-  std::unordered_map<std::uint32_t, SpdSelector> by_spi_;
+  // Each selector is stored once (issue #4, memory per mobile node); the
+  // indexes hold SPIs. Exact remote addresses (one /128 per mobile node):
+  // a hash multimap; other remote prefixes: a list in before() order.
+  Policies by_spi_;
+  std::unordered_multimap<mip6::Ipv6Address, std::uint32_t> exact_;
+  std::vector<std::uint32_t> prefixes_;
   std::uint64_t next_order_ = 0;
 };
 

@@ -4,6 +4,9 @@
 // packet through every SA (as registration does). Two ways:
 //   shared   all SAs borrow contexts from one EspContextCache (the daemon)
 //   private  each SA has its own one-slot cache (a standalone SA)
+//   sad+spd  as shared, with the daemon's selector (HA address -> HoA/128,
+//            bound to the HoA), both SAs in a SAD and the outbound policy
+//            in an SPD: the crypto/ part of one configured mobile node
 // Usage: esp_memory_bench [N]   (default 10000). Prints one line per case.
 #include <malloc.h>
 
@@ -14,11 +17,28 @@
 
 #include "crypto/esp_context_cache.h"
 #include "crypto/esp_sa.h"
+#include "crypto/sad.h"
+#include "crypto/spd.h"
 
 namespace {
 
 std::size_t heap() {
   return mallinfo2().uordblks;
+}
+
+crypto::SpdSelector selector(std::uint32_t i) {
+  crypto::SpdSelector s;
+  s.local = *mip6::Ipv6Address::parse("fd00:1::1");
+  auto hoa = *mip6::Ipv6Address::parse("fd00:1::1:0:0");
+  auto b = hoa.bytes();
+  b[12] = static_cast<std::uint8_t>(i >> 24);
+  b[13] = static_cast<std::uint8_t>(i >> 16);
+  b[14] = static_cast<std::uint8_t>(i >> 8);
+  b[15] = static_cast<std::uint8_t>(i);
+  hoa = mip6::Ipv6Address(b);
+  s.remote = mip6::Ipv6Prefix{hoa, 128};
+  s.home_address = hoa;
+  return s;
 }
 
 crypto::SaParams params(crypto::EspAlgorithm a, crypto::SaDirection d, std::uint32_t spi) {
@@ -71,12 +91,48 @@ void run(crypto::EspAlgorithm a, bool shared, std::size_t n) {
 
 }  // namespace
 
+// SAD + SPD as the daemon holds them (security_setup.cc).
+void run_tables(crypto::EspAlgorithm a, std::size_t n) {
+  const std::size_t h0 = heap();
+  auto cache = crypto::EspContextCache::make();
+  crypto::SecurityAssociationDatabase sad;
+  crypto::SecurityPolicyDatabase spd;
+  const std::size_t h1 = heap();
+  const auto now = crypto::SaTime{};
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto spi = static_cast<std::uint32_t>(0x10000 + i);
+    const auto sel = selector(static_cast<std::uint32_t>(i));
+    for (auto d : {crypto::SaDirection::kInbound, crypto::SaDirection::kOutbound}) {
+      auto p = params(a, d, spi);
+      p.selector = sel;
+      auto sa = crypto::EspSa::create(std::move(p), now, cache);
+      if (!sa || !sad.add(std::move(sa).value())) {
+        std::fprintf(stderr, "SA setup failed\n");
+        std::exit(1);
+      }
+    }
+    if (!spd.add(sel, spi)) {
+      std::fprintf(stderr, "policy setup failed\n");
+      std::exit(1);
+    }
+  }
+  const std::size_t h2 = heap();
+  std::printf("%-24s %-7s N=%zu  heap per MN (SA pair + SAD + SPD): %6.0f B  (fixed: %zu B)\n",
+              std::string(crypto::to_string(a)).c_str(), "sad+spd", n,
+              static_cast<double>(h2 - h1) / n, h1 - h0);
+}
+
 int main(int argc, char** argv) {
   const std::size_t n = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 10000;
   if (n == 0) return 2;
   for (auto a :
        {crypto::EspAlgorithm::kAesGcm128, crypto::EspAlgorithm::kAesGcm256,
         crypto::EspAlgorithm::kAesCbc128HmacSha256, crypto::EspAlgorithm::kAesCbc256HmacSha256})
+  {
     for (bool shared : {true, false}) run(a, shared, n);
+    run_tables(a, n);
+  }
+  std::printf("sizeof: EspSa %zu B, SpdSelector %zu B, ReplayWindow %zu B\n", sizeof(crypto::EspSa),
+              sizeof(crypto::SpdSelector), sizeof(crypto::ReplayWindow));
   return 0;
 }

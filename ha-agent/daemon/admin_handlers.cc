@@ -126,7 +126,7 @@ admin::Response Daemon::handle_admin(const admin::Request& req) {
                 : 0);
         b->set_spi_in(e.spi);
         if (const auto* sa = security_.sad.find(crypto::SaDirection::kInbound, e.spi)) {
-          b->set_algorithm(std::string(crypto::to_string(sa->params().algorithm)));
+          b->set_algorithm(std::string(crypto::to_string(sa->algorithm())));
           if (auto it = spi_out_of.find(e.home_address); it != spi_out_of.end()) b->set_spi_out(it->second);
         }
         b->set_registered_ms_ago(

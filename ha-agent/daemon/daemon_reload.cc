@@ -52,7 +52,7 @@ int line_of(const std::string& text, const std::string& path) {
 
 std::string key_field(const conf::SaPairConfig& sa, const KeyFileError& e) {
   if (sa.key_files.layout == conf::KeyFiles::Layout::kOneFileBothDirections) return "key_file";
-  return e.path == sa.key_files.inbound ? "key_file_in" : "key_file_out";
+  return e.path == sa.key_files.inbound() ? "key_file_in" : "key_file_out";
 }
 
 bool is_permission_error(const KeyFileError& e) {

@@ -24,7 +24,7 @@ mip6::Result<SaKeys, KeyFileError> load_sa_keys(const conf::SaPairConfig& c, SaR
   const std::size_t n = crypto::key_material_size(c.algorithm);
   SaKeys k;
   if (c.key_files.layout == conf::KeyFiles::Layout::kOneFileBothDirections) {
-    auto both = load_key_file(c.key_files.inbound, 2 * n);
+    auto both = load_key_file(c.key_files.inbound(), 2 * n);
     if (!both) return mip6::fail(both.error());
     auto v = both->view();
     // MN-to-HA first, then HA-to-MN.
@@ -38,9 +38,9 @@ mip6::Result<SaKeys, KeyFileError> load_sa_keys(const conf::SaPairConfig& c, SaR
       k.out = std::move(first);
     }
   } else {
-    auto in = load_key_file(c.key_files.inbound, n);
+    auto in = load_key_file(c.key_files.inbound(), n);
     if (!in) return mip6::fail(in.error());
-    auto out = load_key_file(c.key_files.outbound, n);
+    auto out = load_key_file(c.key_files.outbound(), n);
     if (!out) return mip6::fail(out.error());
     k.in = std::move(in).value();
     k.out = std::move(out).value();

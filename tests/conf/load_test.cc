@@ -40,8 +40,8 @@ TEST(ConfLoad, ExampleConfigParsesAndValidates) {
   EXPECT_EQ(mn1.sa.spi_out, 0x2002u);
   EXPECT_EQ(mn1.sa.algorithm, crypto::EspAlgorithm::kAesCbc128HmacSha256);
   EXPECT_EQ(mn1.sa.key_files.layout, KeyFiles::Layout::kOneFilePerDirection);
-  EXPECT_EQ(mn1.sa.key_files.inbound, "/etc/ha-agent/keys/mn-101.in.key");
-  EXPECT_EQ(mn1.sa.key_files.outbound, "/etc/ha-agent/keys/mn-101.out.key");
+  EXPECT_EQ(mn1.sa.key_files.inbound(), "/etc/ha-agent/keys/mn-101.in.key");
+  EXPECT_EQ(mn1.sa.key_files.outbound(), "/etc/ha-agent/keys/mn-101.out.key");
   EXPECT_TRUE(mn1.sa.extended_sequence_numbers);
   EXPECT_EQ(mn1.sa.replay_window, 2048u);
   EXPECT_EQ(c.mobile_nodes[0].sa.key_files.layout, KeyFiles::Layout::kOneFileBothDirections);

@@ -170,8 +170,8 @@ TEST(ConfRules, KeyFilesOneOfTwoForms) {
                    "required together with key_file_in");
   Config c = config_of(mn_with_keys("  key_file_in: \"/i\"\n  key_file_out: \"/o\"\n"));
   ASSERT_EQ(c.mobile_nodes.size(), 1u);
-  EXPECT_EQ(c.mobile_nodes[0].sa.key_files.inbound, "/i");
-  EXPECT_EQ(c.mobile_nodes[0].sa.key_files.outbound, "/o");
+  EXPECT_EQ(c.mobile_nodes[0].sa.key_files.inbound(), "/i");
+  EXPECT_EQ(c.mobile_nodes[0].sa.key_files.outbound(), "/o");
 }
 
 TEST(ConfRules, KeyFilePathsAbsoluteAndNonEmpty) {

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <set>
+
 namespace crypto {
 namespace {
 
@@ -65,6 +68,68 @@ TEST_P(WindowSize, FarAheadJumpForgetsOldBits) {
       }
     }
   }
+}
+
+
+// The window against a plain model (highest number + set of received
+// numbers), over random in-order runs, losses, reordering and jumps: the
+// lazily built bitmap must never change an answer.
+TEST_P(WindowSize, MatchesAReferenceModel) {
+  const std::uint32_t W = GetParam();
+  std::mt19937_64 rng(W);
+  for (int run = 0; run < 20; ++run) {
+    ReplayWindow w(W, false);
+    std::uint64_t top = 0;
+    std::set<std::uint64_t> got;
+    auto model = [&](std::uint64_t s) -> mip6::Result<std::uint64_t, EspError> {
+      if (s == 0) return mip6::fail(EspError::kTooOld);
+      if (s > top) return s;
+      if (top - s >= W) return mip6::fail(EspError::kTooOld);
+      if (got.count(s)) return mip6::fail(EspError::kReplay);
+      return s;
+    };
+    const int loss_per_mille = run < 5 ? 0 : run * 10;
+    std::uint64_t next = 1;
+    for (int i = 0; i < 3000; ++i) {
+      std::uint64_t s = next++;
+      const auto r = rng() % 1000;
+      if (r < static_cast<std::uint64_t>(loss_per_mille)) continue;  // lost
+      if (run >= 5 && r % 97 == 0) next += rng() % (2 * W + 130);              // sender jumps ahead
+      if (run >= 5 && r % 89 == 0 && s > 1) s -= 1 + rng() % std::min<std::uint64_t>(s - 1, W + 70);  // late or replayed
+      const auto want = model(s);
+      const auto have = w.check(static_cast<std::uint32_t>(s));
+      ASSERT_EQ(static_cast<bool>(have), static_cast<bool>(want)) << "run " << run << " seq " << s;
+      if (!want) {
+        ASSERT_EQ(have.error(), want.error()) << "run " << run << " seq " << s;
+        continue;
+      }
+      w.accept(s);
+      got.insert(s);
+      top = std::max(top, s);
+      ASSERT_EQ(w.highest(), top);
+    }
+    if (run < 5 && W > 64) {
+      EXPECT_FALSE(w.has_bitmap()) << "no gap seen: no reason for a bitmap";
+    }
+  }
+}
+
+TEST(ReplayWindow, InOrderTrafficNeedsNoBitmapAndALossBuildsIt) {
+  ReplayWindow w(1024, false);
+  for (std::uint32_t s = 1; s <= 5000; ++s) ASSERT_TRUE(receive(w, s));
+  EXPECT_FALSE(w.has_bitmap());
+  EXPECT_EQ(w.check(5000 - 1000).error(), EspError::kReplay);
+  EXPECT_EQ(w.check(5000 - 1024).error(), EspError::kTooOld);
+  // 5001 lost: once it is 64 behind the top, the bitmap has to remember it.
+  for (std::uint32_t s = 5002; s <= 5100; ++s) ASSERT_TRUE(receive(w, s));
+  EXPECT_TRUE(w.has_bitmap());
+  EXPECT_TRUE(w.check(5001));
+  EXPECT_EQ(w.check(5000).error(), EspError::kReplay);
+  w.restore(6000);
+  EXPECT_FALSE(w.has_bitmap());
+  EXPECT_EQ(w.check(5500).error(), EspError::kReplay);
+  EXPECT_EQ(w.check(6000 - 1024).error(), EspError::kTooOld);
+  EXPECT_TRUE(w.check(6001));
 }
 
 INSTANTIATE_TEST_SUITE_P(Sizes, WindowSize, ::testing::Values(64u, 100u, 1024u, 4096u));

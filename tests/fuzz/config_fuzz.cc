@@ -16,8 +16,8 @@ void require(bool ok) {
 void check_sa(const conf::SaPairConfig& sa) {
   require(sa.spi_in > 255 && sa.spi_out > 255);
   require(sa.replay_window >= 64 && sa.replay_window <= 4096);
-  require(!sa.key_files.inbound.empty() && sa.key_files.inbound[0] == '/');
-  require(!sa.key_files.outbound.empty() && sa.key_files.outbound[0] == '/');
+  require(!sa.key_files.inbound().empty() && sa.key_files.inbound()[0] == '/');
+  require(!sa.key_files.outbound().empty() && sa.key_files.outbound()[0] == '/');
 }
 
 }  // namespace
