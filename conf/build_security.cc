@@ -229,6 +229,8 @@ std::optional<HarpConfig> build_harp(const pb::Harp& m, const Scope& s, BuildCon
   build_wire_types(m, s, h.wire_types);
   ok = in_range(s, "switch_rate_per_s", m.switch_rate_per_s(), 1, 1000000, "messages per second") && ok;
   h.switch_rate_per_s = m.switch_rate_per_s();
+  ok = in_range(s, "realtime_priority", m.realtime_priority(), 0, 99, "SCHED_RR priority, 0 = normal scheduling") && ok;
+  h.realtime_priority = m.realtime_priority();
   if (!ok) return std::nullopt;
   return h;
 }

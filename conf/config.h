@@ -148,6 +148,7 @@ struct HarpConfig {
   TakeoverPolicy takeover = TakeoverPolicy::kPreference;
   HarpWireTypes wire_types;
   std::uint32_t switch_rate_per_s = 1000;
+  std::uint32_t realtime_priority = 0;  // SCHED_RR priority 1..99; 0: normal scheduling
 };
 
 // Least privilege (docs/operations.md): the user and group the daemon

@@ -61,6 +61,8 @@ void diff_harp(const HarpConfig& a, const HarpConfig& b, ConfigDiff& d) {
   if (a.wire_types.mh_control != b.wire_types.mh_control) restart("mh_type_control", "a HARP MH type");
   if (a.wire_types.bci_option != b.wire_types.bci_option)
     restart("bci_option_type", "the HARP option type");
+  if (a.realtime_priority != b.realtime_priority)
+    restart("realtime_priority", "the daemon's scheduling (set once at start)");
 
   auto& f = d.harp_fields_changed;
   if (a.preference != b.preference) f.emplace_back("preference");

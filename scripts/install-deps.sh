@@ -19,6 +19,8 @@ PACKAGES=(
   iproute2 nftables python3-scapy python3-cryptography tshark procps
   # least-privilege test (setpriv); systemd-analyze is used when present
   util-linux
+  # tests/qemu: Debian's stock kernel (Mobile IPv6, IPv6 ESP) under qemu TCG
+  qemu-system-x86
 )
 
 missing=()

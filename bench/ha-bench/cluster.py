@@ -51,9 +51,11 @@ def split_mn_conf(text, links, rate_total):
     return {c: head.rstrip("\n") + '\ninterface: "eth0"\n' + "\n".join(bs) + "\n" for c, bs in per.items()}
 
 
-def tune_ha_conf(text, hello_ms, multiplier, switch_rate, takeover, proxy_nd="kernel"):
+def tune_ha_conf(text, hello_ms, multiplier, switch_rate, takeover, proxy_nd="kernel", realtime_priority=0):
     extra = (f"  hello_interval_ms: {hello_ms}\n  dead_multiplier: {multiplier}\n"
              f"  switch_rate_per_s: {switch_rate}\n  takeover: \"{takeover}\"\n")
+    if realtime_priority:
+        extra += f"  realtime_priority: {realtime_priority}\n"
     out, n = re.subn(r"(harp \{\n)", lambda m: m.group(1) + extra, text, count=1)
     if n != 1:
         raise BenchError("ha-genconf wrote no harp section")
@@ -92,7 +94,8 @@ class Cluster:
         self.conf = {}
         for k in range(1, a.has + 1):
             p = f"{self.work}/gen/ha{k}.conf"
-            c = tune_ha_conf(open(p).read(), a.hello_ms, a.multiplier, a.switch_rate, a.takeover, a.proxy_nd)
+            c = tune_ha_conf(open(p).read(), a.hello_ms, a.multiplier, a.switch_rate, a.takeover, a.proxy_nd,
+                             a.realtime_priority)
             open(p, "w").write(c)
             self.conf[k] = c
         parts = split_mn_conf(open(f"{self.work}/gen/mn-emu.conf").read(), self.topo.mn_links,

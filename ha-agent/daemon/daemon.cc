@@ -105,17 +105,11 @@ mip6::Status<std::string> Daemon::setup() {
   if (!ha) return mip6::fail("home agent policy: " + std::string(mip6::to_string(ha.error())));
   ha_.emplace(std::move(ha).value());
 
-  // ESP path: this version always does ESP in user space; the probe says
-  // whether the kernel could (for the log and `ha-agentctl status`).
-  std::string esp_note = "user-space ESP";
-  if (auto xfrm = kernel::XfrmBackend::open(); xfrm) {
-    esp_note = xfrm->probe_esp().message;
-  }
-  // Packet I/O backend (DESIGN.md §4).
-  if (config_.packet_io.backend == conf::PacketIoBackend::kKernel)
-    return mip6::fail(std::string(
-        "packet_io backend \"kernel\" (raw MH sockets with kernel ESP and Mobile IPv6) is not "
-        "implemented in this version; use \"packet\" or \"auto\""));
+  // Packet I/O backend (DESIGN.md §4): signalling through the kernel
+  // (raw MH socket, kernel ESP and Mobile IPv6) when configured or, with
+  // "auto", when the kernel can; AF_PACKET for the data plane either way.
+  auto kernel_choice = setup_kernel_io();  // daemon_kernel_io.cc
+  if (!kernel_choice) return mip6::fail(kernel_choice.error());
   io::AfPacketOptions po;
   po.interfaces = {};  // every interface: MNs and peers may reach any of ours
   po.local_addresses = config_.ha_addresses;
@@ -126,15 +120,17 @@ mip6::Status<std::string> Daemon::setup() {
   auto pio = io::AfPacketIo::open(io_, po);
   if (!pio) return mip6::fail("packet backend: " + pio.error());
   packet_io_ = std::move(pio).value();
-  packet_backend_text_ = packet_io_->describe();
-  if (config_.packet_io.backend == conf::PacketIoBackend::kAuto)
-    packet_backend_text_ += " (auto: kernel backend not available in this version; " + esp_note + ")";
+  packet_backend_text_ = kernel_io_ ? *kernel_choice + "; data plane: " + packet_io_->describe()
+                                    : packet_io_->describe() + " (" + *kernel_choice + ")";
   HA_LOG(log_, kInfo) << packet_backend_text_;
 
-  // Keep the kernel from answering our signalling with ICMPv6 errors.
-  auto guard = io::NftGuard::install("ha_agent", config_.ha_addresses);
-  if (!guard) return mip6::fail("nftables guard: " + guard.error());
-  nft_guard_.emplace(std::move(guard).value());
+  // Keep the kernel from answering our signalling with ICMPv6 errors. Not
+  // with the kernel backend: there the kernel handles ESP and MH itself.
+  if (!kernel_io_) {
+    auto guard = io::NftGuard::install("ha_agent", config_.ha_addresses);
+    if (!guard) return mip6::fail("nftables guard: " + guard.error());
+    nft_guard_.emplace(std::move(guard).value());
+  }
 
   // Kernel state (proxy NDP, routes).
   auto ks = kernel::make_kernel_state(config_.kernel_state == conf::KernelStateBackend::kNone
@@ -179,7 +175,10 @@ mip6::Status<std::string> Daemon::setup() {
   // Admin socket.
   admin::AdminSocketOptions ao{config_.admin.socket_path, config_.admin.mode, config_.admin.group};
   auto admin = admin::AdminServer::open(io_, ao,
-                                        [this](const admin::Request& r) { return handle_admin(r); });
+                                        [this](const admin::Request& r) {
+                                          LoopWatch::Scope held(loop_watch_, LoopWatch::Work::kAdmin);
+                                          return handle_admin(r);
+                                        });
   if (!admin) return mip6::fail(admin.error());
   admin_ = std::move(admin).value();
   // Metrics listener, then the privilege drop: the last privileged step.
@@ -191,7 +190,11 @@ mip6::Status<std::string> Daemon::setup() {
     HA_LOG(log_, kNotice) << "signal " << sig << ": shutting down";
     stop();
   });
-  packet_io_->start([this](std::span<const std::uint8_t> p, int ifindex) { on_packet(p, ifindex); });
+  packet_io_->start([this](std::span<const std::uint8_t> p, int ifindex) {
+    LoopWatch::Scope held(loop_watch_, LoopWatch::Work::kPacket);
+    on_packet(p, ifindex);
+  });
+  start_kernel_io();  // daemon_kernel_io.cc
   rearm_timer();
   start_snapshots();
   HA_LOG(log_, kNotice) << "ha-agent " << kVersion << " serving on "
@@ -229,11 +232,15 @@ void Daemon::shutdown() {
   if (ha_ && kernel_) {
     apply(ha_->remove_all(Clock::now()));
   }
+  // What is still queued: installs are moot, removals are done by
+  // remove_all_installed() below in one pass.
+  kernel_work_.clear();
   if (kernel_) {
     if (auto st = kernel_->remove_all_installed(); !st)
       HA_LOG(log_kernel_, kWarning) << "removing kernel state: " << st.error().to_string();
     kernel_.reset();
   }
+  shutdown_kernel_io();  // its SAs, policies and hao state (daemon_kernel_io.cc)
   nft_guard_.reset();
   admin_.reset();
   tunnel_.reset();
@@ -260,6 +267,9 @@ void Daemon::on_packet(std::span<const std::uint8_t> packet, int ifindex) {
   if (packet.size() >= 40 && packet[6] == kIpProtoIpv6) return tunnel_from_mobile_node(packet);
   // Neighbor Solicitations reach us only with proxy ND in user space.
   if (config_.proxy_nd_in_user_space && answer_neighbor_solicitation(packet, ifindex)) return;
+  // Kernel backend: signalling arrives on the raw MH socket, already
+  // through kernel ESP; AF_PACKET's copy of it is not processed again.
+  if (kernel_io_) return;
   auto r = rx_->process(packet, ifindex, Clock::now());
   if (!r) {
     const Dropped& d = r.error();
@@ -346,6 +356,7 @@ void Daemon::on_inbound(const InboundMessage& m) {
 }
 
 void Daemon::send(const Outbound& out, const char* what) {
+  if (kernel_io_) return send_kernel(out, what);  // daemon_kernel_io.cc
   auto st = tx_->build(out, tx_buffer_, Clock::now());
   if (!st) {
     metrics_
@@ -410,25 +421,9 @@ void Daemon::apply_kernel_and_packets(const mip6::Actions& actions) {
             send({&msg, x.our_address, x.home_address, x.care_of_address},
                  "Binding Refresh Request");
           } else if constexpr (std::is_same_v<T, mip6::InstallHomeAddress>) {
-            for (const auto& addr : {std::optional(x.home_address), x.link_local}) {
-              if (!addr) continue;
-              add_proxy_nd(*addr, x.home_address);
-              send_neighbor_advertisements(*addr);
-              na_repeats_.push_back({Clock::now() + std::chrono::seconds(1), *addr, x.home_address, 2});
-            }
-            if (auto r = kernel_->add_host_route({x.home_address, route_interface_, std::nullopt, 1024});
-                !r)
-              HA_LOG(log_kernel_, kWarning) << "route for " << x.home_address.to_string() << ": "
-                                     << r.error().to_string();
+            queue_kernel_work(x.home_address, x.link_local, true);  // daemon_kernel_work.cc
           } else if constexpr (std::is_same_v<T, mip6::RemoveHomeAddress>) {
-            for (const auto& addr : {std::optional(x.home_address), x.link_local}) {
-              if (!addr) continue;
-              remove_proxy_nd(*addr);
-            }
-            if (auto r = kernel_->remove_host_route({x.home_address, route_interface_, std::nullopt, 1024});
-                !r)
-              HA_LOG(log_kernel_, kWarning) << "removing route for " << x.home_address.to_string() << ": "
-                                     << r.error().to_string();
+            queue_kernel_work(x.home_address, x.link_local, false);
           } else if constexpr (std::is_same_v<T, mip6::UpdateCareOf>) {
             HA_LOG(log_mip6_, kInfo) << "binding " << x.home_address.to_string() << " moved "
                                 << x.old_care_of_address.to_string() << " -> "
@@ -436,6 +431,12 @@ void Daemon::apply_kernel_and_packets(const mip6::Actions& actions) {
           } else if constexpr (std::is_same_v<T, mip6::BindingEvent>) {
             if (x.kind == mip6::BindingEvent::Kind::kRefreshed) {
               HA_LOG(log_mip6_, kDebug) << "binding refreshed: " << x.entry.home_address.to_string();
+            } else if (harp_batch_depth_ > 0) {  // a takeover: one summary line
+              if (const auto k = static_cast<std::size_t>(x.kind); k < harp_batch_binding_events_.size())
+                ++harp_batch_binding_events_[k];
+              HA_LOG(log_mip6_, kDebug) << "binding " << mip6::to_string(x.kind) << ": "
+                                        << x.entry.home_address.to_string() << " via "
+                                        << x.entry.care_of_address.to_string();
             } else {
               HA_LOG(log_mip6_, kInfo) << "binding " << mip6::to_string(x.kind) << ": "
                                   << x.entry.home_address.to_string() << " via "
@@ -446,6 +447,7 @@ void Daemon::apply_kernel_and_packets(const mip6::Actions& actions) {
         },
         a);
   }
+  flush_kernel_work();
 }
 
 void Daemon::rearm_timer() {
@@ -461,6 +463,14 @@ void Daemon::rearm_timer() {
   timer_.expires_at(at);
   timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
+    const auto fired = Clock::now();
+    const auto late = fired - timer_.expiry();
+    loop_watch_.record(LoopWatch::Work::kTimerLateness, late, fired);
+    LoopWatch::Scope held(loop_watch_, LoopWatch::Work::kTimer);
+    // Late (the loop or the process was busy): a peer's Hello may be
+    // waiting in the socket, so read what is queued before the HARP timers
+    // decide that the peer is dead.
+    if (harp_ && late > loop_watch_.threshold()) packet_io_->poll_now();
     on_timer();
   });
 }

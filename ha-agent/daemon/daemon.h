@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <array>
 #include <chrono>
 #include <deque>
 #include <memory>
@@ -18,7 +19,9 @@
 
 #include "conf/config.h"
 #include "ha-agent/admin/admin_server.h"
+#include "ha-agent/daemon/loop_watch.h"
 #include "ha-agent/daemon/privileges.h"
+#include "ha-agent/daemon/daemon_kernel_io.h"
 #include "ha-agent/daemon/security_setup.h"
 #include "ha-agent/daemon/service_notify.h"
 #include "ha-agent/daemon/signalling_path.h"
@@ -59,6 +62,14 @@ class Daemon {
   Daemon(conf::Config config, DaemonOptions options);
   mip6::Status<std::string> setup();
   void on_packet(std::span<const std::uint8_t> packet, int ifindex);
+  // packet_io backend "kernel" (daemon_kernel_io.cc): chooses it (or says
+  // why not: the text for the log and `ha-agentctl status`), installs its
+  // XFRM state; the raw MH socket's receive and send; removal at shutdown.
+  mip6::Result<std::string, std::string> setup_kernel_io();
+  void start_kernel_io();
+  void on_kernel_mh(const io::MhDelivery& d);
+  void send_kernel(const Outbound& out, const char* what);
+  void shutdown_kernel_io();
   void on_inbound(const InboundMessage& m);
   // HARP (daemon_harp.cc).
   mip6::Status<std::string> setup_harp();
@@ -76,6 +87,15 @@ class Daemon {
   bool answer_neighbor_solicitation(std::span<const std::uint8_t> packet, int ifindex);
   void add_proxy_nd(const mip6::Ipv6Address& target, const mip6::Ipv6Address& home_address);
   void remove_proxy_nd(const mip6::Ipv6Address& target);
+  // Per-binding kernel work in a FIFO, run in batches (daemon_kernel_work.cc).
+  void queue_kernel_work(const mip6::Ipv6Address& home_address,
+                         const std::optional<mip6::Ipv6Address>& link_local, bool install);
+  void flush_kernel_work();
+  void run_kernel_work(std::size_t max);
+  void install_home_address(const mip6::Ipv6Address& home_address,
+                            const std::optional<mip6::Ipv6Address>& link_local);
+  void remove_home_address(const mip6::Ipv6Address& home_address,
+                           const std::optional<mip6::Ipv6Address>& link_local);
   // RFC 6275 §10.4.2 bidirectional tunnel, in user space.
   void tunnel_to_mobile_node(std::span<const std::uint8_t> packet);
   void tunnel_from_mobile_node(std::span<const std::uint8_t> packet);
@@ -141,11 +161,13 @@ class Daemon {
   log::Logger log_kernel_;
   log::Logger log_admin_;
   metrics::Registry metrics_;
+  LoopWatch loop_watch_{metrics_, log_};
   SecuritySetup security_;
   std::optional<mip6::HomeAgent> ha_;
   std::unique_ptr<harp::HarpNode> harp_;  // null without a `harp` section
   bool harp_serving_ = true;              // SetServing from the group (drain)
   std::unique_ptr<io::PacketIo> packet_io_;
+  std::unique_ptr<KernelSignalling> kernel_io_;  // null unless packet_io is "kernel"
   std::optional<io::NftGuard> nft_guard_;
   kernel::KernelStatePtr kernel_;
   std::unique_ptr<admin::AdminServer> admin_;
@@ -157,6 +179,7 @@ class Daemon {
   std::vector<std::uint8_t> tx_buffer_;
   std::vector<std::uint8_t> tunnel_buffer_;
   log::RateLimiter drop_log_limit_{10, std::chrono::seconds(1)};
+  log::RateLimiter harp_mn_log_limit_{20, std::chrono::seconds(1)};  // per-MN HARP events
   std::optional<boost::asio::signal_set> reload_signal_;  // SIGHUP (daemon_reload.cc)
 
   // Home link: where proxy ND entries, routes and NAs go.
@@ -175,6 +198,26 @@ class Daemon {
   // User-space proxy ND: the addresses we answer NS for (HoA and its
   // link-local), each to the home address of its binding.
   std::unordered_map<mip6::Ipv6Address, mip6::Ipv6Address> user_space_proxy_;
+  // Routes, kernel proxy entries and NAs still to do, in order.
+  struct KernelWork {
+    mip6::Ipv6Address home_address;
+    std::optional<mip6::Ipv6Address> link_local;
+    bool install = true;
+  };
+  std::deque<KernelWork> kernel_work_;
+  bool kernel_work_posted_ = false;
+  // > 0 while apply_harp() runs: kernel work is flushed at its end, and
+  // per-binding logs of a takeover go to debug (one summary line instead).
+  int harp_batch_depth_ = 0;
+  std::array<std::uint64_t, 8> harp_batch_binding_events_{};  // by BindingEvent::Kind
+  metrics::Metric* kernel_work_queued_ = &metrics_.gauge(
+      "ha_agent_kernel_work_queued", {}, "Home-address routes, proxy entries and NAs waiting to be done");
+  metrics::Metric* kernel_work_done_ = &metrics_.counter(
+      "ha_agent_kernel_work_total", {{"result", "done"}},
+      "Queued home-address installs and removals (route, proxy NDP, NAs), by result");
+  metrics::Metric* kernel_work_skipped_ = &metrics_.counter(
+      "ha_agent_kernel_work_total", {{"result", "skipped_binding_gone"}},
+      "Queued home-address installs and removals (route, proxy NDP, NAs), by result");
 
   Clock::time_point started_;
   std::string packet_backend_text_;

@@ -4,7 +4,10 @@
 // Synchronization, HA Control to peers; RFC 5142 Home Agent Switch to MNs),
 // adopted or released bindings, and the serving role.
 #include <openssl/rand.h>
+#include <sched.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 
 #include "ha-agent/daemon/daemon.h"
@@ -23,6 +26,19 @@ mip6::Status<std::string> Daemon::setup_harp() {
   auto node = harp::HarpNode::create(group_config_from(config_, seq, mtu), Clock::now());
   if (!node) return mip6::fail("harp group: " + std::string(harp::to_string(node.error())));
   harp_ = std::move(node).value();
+  loop_watch_.set_threshold(config_.harp->hello_interval / 2);
+  if (const auto prio = config_.harp->realtime_priority; prio != 0) {
+    // Like keepalived's vrrp_rt_priority: on a loaded host a normal-priority
+    // daemon can wait tens of ms for a CPU, longer than a short dead
+    // interval. Before the privilege drop (needs CAP_SYS_NICE).
+    sched_param sp{};
+    sp.sched_priority = static_cast<int>(prio);
+    if (::sched_setscheduler(0, SCHED_RR, &sp) != 0)
+      return mip6::fail("harp.realtime_priority " + std::to_string(prio) +
+                        ": sched_setscheduler(SCHED_RR) failed: " + std::strerror(errno) +
+                        " (needs CAP_SYS_NICE; set 0 for normal scheduling)");
+    HA_LOG(log_harp_, kInfo) << "real-time scheduling: SCHED_RR priority " << prio;
+  }
   // Registration times in replicated bindings are wall-clock (split brain
   // rule 2, docs/harp.md B4); harp/ reads no clock, so it gets the offset.
   harp_->set_wall_clock_offset(std::chrono::duration_cast<Clock::duration>(
@@ -86,6 +102,9 @@ void Daemon::forget_peer_replay_state(const mip6::Ipv6Address& peer) {
 }
 
 void Daemon::apply_harp(const harp::HarpActions& actions) {
+  // A takeover adopts many bindings at once: their kernel work is flushed
+  // once, at the end, in batches (daemon_kernel_work.cc).
+  ++harp_batch_depth_;
   for (const auto& a : actions) {
     std::visit(
         [this](const auto& x) {
@@ -109,6 +128,12 @@ void Daemon::apply_harp(const harp::HarpActions& actions) {
           } else if constexpr (std::is_same_v<T, harp::HarpEvent>) {
             if (x.kind == harp::EventKind::kPeerDown) forget_peer_replay_state(x.peer);
             count_harp_event(x);
+            // Per-MN events (mn_moved, split_brain_resolved, ...) come by the
+            // thousand in a takeover: counted always, logged rate-limited.
+            std::uint64_t suppressed = 0;
+            if (!x.home_address.is_unspecified() &&
+                !harp_mn_log_limit_.allow(Clock::now(), suppressed))
+              return;
             HA_LOG(log_harp_, kNotice) << "harp: " << harp::to_string(x.kind)
                                   << (x.peer.is_unspecified() ? "" : " peer " + x.peer.to_string())
                                   << (x.home_address.is_unspecified()
@@ -116,11 +141,24 @@ void Daemon::apply_harp(const harp::HarpActions& actions) {
                                           : " mn " + x.home_address.to_string())
                                   << (x.count ? " count " + std::to_string(x.count) : "")
                                   << (x.count2 ? "/" + std::to_string(x.count2) : "")
-                                  << (x.detail.empty() ? "" : " (" + x.detail + ")");
+                                  << (x.detail.empty() ? "" : " (" + x.detail + ")")
+                                  << (suppressed ? " [" + std::to_string(suppressed) +
+                                                       " per-MN event logs suppressed]"
+                                                 : "");
           }
         },
         a);
   }
+  if (--harp_batch_depth_ == 0) {
+    for (std::size_t k = 0; k < harp_batch_binding_events_.size(); ++k) {
+      if (harp_batch_binding_events_[k] == 0) continue;
+      HA_LOG(log_mip6_, kInfo) << harp_batch_binding_events_[k] << " binding(s) "
+                               << mip6::to_string(static_cast<mip6::BindingEvent::Kind>(k))
+                               << " by the HARP group (takeover, release or restore; each at debug)";
+      harp_batch_binding_events_[k] = 0;
+    }
+  }
+  flush_kernel_work();
 }
 
 }  // namespace ha_agent

@@ -81,13 +81,40 @@ mip6::Result<InboundMessage, Dropped> ReceivePath::process(std::span<const std::
     return drop(RxDrop::kNotMobilityHeader, "next header " +
                                                 std::to_string(opened->opened.next_header));
 
+  return finish(sa, mh, pkt->source, pkt->destination, pkt->home_address, ifindex,
+                pkt->effective_destination());
+}
+
+mip6::Result<InboundMessage, Dropped> ReceivePath::process_kernel(const KernelDelivered& k,
+                                                                  crypto::SaTime now) {
+  received_.inc();
+  if (limiter_)
+    if (auto v = limiter_->admit(k.source, now); v != mip6::RateVerdict::kPass) {
+      auto r = drop(RxDrop::kRateLimited, std::string(mip6::to_string(v)));
+      Dropped d = r.error();
+      d.source = k.source;
+      d.destination = k.destination;
+      return mip6::fail(std::move(d));
+    }
+  // spi 0: no kernel policy demanded ESP from this source, so it came in clear.
+  if (k.spi == 0) return drop(RxDrop::kUnprotected, "");
+  const crypto::EspSa* sa = sad_.find(crypto::SaDirection::kInbound, k.spi);
+  if (!sa) return drop(RxDrop::kEsp, "no inbound SA for the kernel's SPI");
+  return finish(*sa, k.mh, k.source, k.destination, k.home_address, k.ifindex, std::nullopt);
+}
+
+mip6::Result<InboundMessage, Dropped> ReceivePath::finish(
+    const crypto::EspSa& sa, std::span<const std::uint8_t> mh, const mip6::Ipv6Address& source,
+    const mip6::Ipv6Address& destination, const std::optional<mip6::Ipv6Address>& home_address,
+    int ifindex, const std::optional<mip6::Ipv6Address>& checksum_destination) {
+  const mip6::Ipv6Address effective_source = home_address ? *home_address : source;
   // RFC 3776 §4: the policy is checked with the home address as source.
   crypto::InboundPacketInfo info;
-  info.source = pkt->effective_source();
-  info.destination = pkt->destination;
+  info.source = effective_source;
+  info.destination = destination;
   info.protocol = mip6::ipproto::kMobility;
   if (mh.size() >= 3) info.mh_type = mh[2];
-  info.home_address = pkt->home_address;
+  info.home_address = home_address;
   if (auto ok = crypto::check_inbound(sa, info); !ok)
     return drop(RxDrop::kPolicy, std::string(crypto::to_string(ok.error())));
 
@@ -96,9 +123,9 @@ mip6::Result<InboundMessage, Dropped> ReceivePath::process(std::span<const std::
     if (decoded.error().code == mip6::MhErrc::kUnknownMhType) {
       auto r = drop(RxDrop::kUnknownMhType, "");
       Dropped d = r.error();
-      d.source = pkt->source;
-      d.destination = pkt->destination;
-      d.home_address = pkt->home_address;
+      d.source = source;
+      d.destination = destination;
+      d.home_address = home_address;
       d.mh_type = info.mh_type.value_or(0);
       return mip6::fail(std::move(d));
     }
@@ -106,15 +133,16 @@ mip6::Result<InboundMessage, Dropped> ReceivePath::process(std::span<const std::
   }
   // RFC 6275 §6.1.1: pseudo-header source is the HoA when a Home Address
   // option is present; destination is ours (no RH2 on what an HA receives).
-  if (!mip6::verify_mh_checksum(mh, pkt->effective_source(), pkt->effective_destination()))
+  // (The kernel backend's raw MH socket has verified it already.)
+  if (checksum_destination && !mip6::verify_mh_checksum(mh, effective_source, *checksum_destination))
     return drop(RxDrop::kBadChecksum, "");
 
   InboundMessage m;
-  m.source = pkt->source;
-  m.destination = pkt->destination;
-  m.home_address = pkt->home_address;
+  m.source = source;
+  m.destination = destination;
+  m.home_address = home_address;
   m.spi = sa.spi();
-  m.sa_home_address = sa.params().selector.home_address;
+  m.sa_home_address = sa.selector().home_address;
   m.mh = std::move(decoded).value();
   m.ifindex = ifindex;
   return m;

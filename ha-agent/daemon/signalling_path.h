@@ -75,6 +75,20 @@ class ReceivePath {
               metrics::Registry& metrics);
   mip6::Result<InboundMessage, Dropped> process(std::span<const std::uint8_t> ipv6_packet,
                                                 int ifindex, crypto::SaTime now);
+  // The `kernel` backend (daemon_kernel_io.cc): the kernel already removed
+  // ESP through the inbound SA `spi` (its XFRM policy for the HoA names that
+  // SPI) and verified the MH checksum. The later stages are the same as in
+  // process(): rate limit, SPD check of what that SA may carry, MH decode,
+  // with the same drop reasons and counters.
+  struct KernelDelivered {
+    mip6::Ipv6Address source;       // outer source: the care-of address of a BU
+    mip6::Ipv6Address destination;  // ours
+    std::optional<mip6::Ipv6Address> home_address;  // from the Home Address option
+    std::uint32_t spi = 0;  // 0: no ESP was required (dropped as unprotected)
+    std::span<const std::uint8_t> mh;
+    int ifindex = 0;
+  };
+  mip6::Result<InboundMessage, Dropped> process_kernel(const KernelDelivered& k, crypto::SaTime now);
   // Rate limits (docs/operations.md "Rate limits"): every ESP or MH packet is
   // admitted by the limiter, keyed on its outer source, before ESP
   // decryption. nullptr (the default): no limit. The limiter must outlive
@@ -83,6 +97,14 @@ class ReceivePath {
 
  private:
   mip6::Result<InboundMessage, Dropped> drop(RxDrop r, std::string detail);
+  // Shared tail: SPD check, MH decode, MH checksum check unless
+  // checksum_destination is nullopt (the kernel verified it).
+  mip6::Result<InboundMessage, Dropped> finish(const crypto::EspSa& sa, std::span<const std::uint8_t> mh,
+                                               const mip6::Ipv6Address& source,
+                                               const mip6::Ipv6Address& destination,
+                                               const std::optional<mip6::Ipv6Address>& home_address,
+                                               int ifindex,
+                                               const std::optional<mip6::Ipv6Address>& checksum_destination);
   crypto::SecurityAssociationDatabase& sad_;
   mip6::HarpNumbers harp_;
   metrics::Metric& received_;

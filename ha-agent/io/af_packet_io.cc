@@ -207,6 +207,11 @@ void AfPacketIo::stop() {
   }
 }
 
+void AfPacketIo::poll_now() {
+  if (!running_) return;
+  for (auto& r : receivers_) drain(r);
+}
+
 void AfPacketIo::arm(Receiver& r) {
   r.socket->async_wait(boost::asio::posix::stream_descriptor::wait_read,
                        [this, &r](const boost::system::error_code& ec) {

@@ -53,6 +53,7 @@ class AfPacketIo final : public PacketIo {
 
   void start(Handler handler) override;
   void stop() override;
+  void poll_now() override;
   std::error_code send(std::span<const std::uint8_t> ipv6_packet, int ifindex) override;
   const PacketIoCounters& counters() const override { return counters_; }
   std::string describe() const override;

@@ -33,6 +33,11 @@ class PacketIo {
   // Sends a complete IPv6 packet. ifindex is needed only for link-local or
   // multicast destinations (e.g. unsolicited Neighbor Advertisements).
   virtual std::error_code send(std::span<const std::uint8_t> ipv6_packet, int ifindex = 0) = 0;
+  // Hands what is already queued to the handler now, without waiting for
+  // the loop to get to it (bounded). The daemon calls it when its timer
+  // fired late, before deciding that a peer whose Hello may be waiting in
+  // the socket is dead. Backends that cannot do it do nothing.
+  virtual void poll_now() {}
   virtual const PacketIoCounters& counters() const = 0;
   virtual std::string describe() const = 0;
 };

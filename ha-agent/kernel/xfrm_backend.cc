@@ -180,11 +180,35 @@ KernelResult<SpPtr> build_policy(const XfrmPolicy& p) {
     xfrmnl_user_tmpl_set_proto(t, IPPROTO_ESP);
     xfrmnl_user_tmpl_set_mode(t, XFRM_MODE_TRANSPORT);
     xfrmnl_user_tmpl_set_reqid(t, p.reqid);
+    xfrmnl_user_tmpl_set_spi(t, p.template_spi);  // 0: any SA (host order; libnl converts)
     xfrmnl_user_tmpl_set_optional(t, 0);  // level required
     xfrmnl_user_tmpl_set_aalgos(t, ~0u);  // any algorithm, as iproute2 does
     xfrmnl_user_tmpl_set_ealgos(t, ~0u);
     xfrmnl_user_tmpl_set_calgos(t, ~0u);
     xfrmnl_sp_add_usertemplate(sp.get(), t);  // the policy owns it now
+  }
+  if (p.accept_home_address_option) {
+    // `tmpl proto hao mode ro level use`, after the ESP template: the
+    // kernel matches templates last-first against the sec_path, where the
+    // hao state comes first (it is processed before ESP). Measured in the
+    // stock kernel (mip6_xfrm.h).
+    xfrmnl_user_tmpl* t = xfrmnl_user_tmpl_alloc();
+    NlAddrPtr any = make_nl_addr(mip6::Ipv6Address{});
+    NlAddrPtr any2 = make_nl_addr(mip6::Ipv6Address{});
+    if (t == nullptr || !any || !any2) {
+      if (t != nullptr) xfrmnl_user_tmpl_free(t);
+      return mip6::fail(no_memory("build policy hao template"));
+    }
+    xfrmnl_user_tmpl_set_family(t, AF_INET6);
+    xfrmnl_user_tmpl_set_saddr(t, any.get());
+    xfrmnl_user_tmpl_set_daddr(t, any2.get());
+    xfrmnl_user_tmpl_set_proto(t, IPPROTO_DSTOPTS);
+    xfrmnl_user_tmpl_set_mode(t, XFRM_MODE_ROUTEOPTIMIZATION);
+    xfrmnl_user_tmpl_set_optional(t, 1);  // level use
+    xfrmnl_user_tmpl_set_aalgos(t, ~0u);
+    xfrmnl_user_tmpl_set_ealgos(t, ~0u);
+    xfrmnl_user_tmpl_set_calgos(t, ~0u);
+    xfrmnl_sp_add_usertemplate(sp.get(), t);
   }
   return sp;
 }
@@ -394,6 +418,11 @@ KernelStatus XfrmBackend::remove_all_installed() {
   const auto policies = policies_;
   for (const auto& [sel, dir] : policies) {
     auto r = remove_policy(sel, dir);
+    if (!r && !first) first = r.error();
+  }
+  const auto ro_states = ro_states_;
+  for (const auto& st : ro_states) {
+    auto r = remove_ro_state(st);
     if (!r && !first) first = r.error();
   }
   const auto sas = sas_;

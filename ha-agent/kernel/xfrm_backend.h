@@ -21,6 +21,7 @@
 #include "crypto/sa.h"
 #include "ha-agent/kernel/esp_transform.h"
 #include "ha-agent/kernel/kernel_error.h"
+#include "ha-agent/kernel/mip6_xfrm.h"
 #include "ha-agent/kernel/netlink_socket.h"
 #include "ha-agent/kernel/xfrm_policy.h"
 
@@ -78,11 +79,21 @@ class XfrmBackend {
   KernelStatus update_policy(const XfrmPolicy& p);
   KernelResult<ChangeOutcome> remove_policy(const XfrmSelector& s, PolicyDirection d);
 
+  // Mobile IPv6 route-optimization states (mip6_xfrm.cc). install fails
+  // with kExists when (proto, src, dst) is taken, kProtocolUnavailable on a
+  // kernel without CONFIG_IPV6_MIP6.
+  KernelStatus install_ro_state(const XfrmRoState& s);
+  KernelResult<ChangeOutcome> remove_ro_state(const XfrmRoState& s);
+  // Whether this kernel has Mobile IPv6 XFRM types: a throwaway `hao`
+  // state on the RFC 6666 discard prefix, deleted at once. The error says
+  // what the kernel answered (e.g. "Requested type not found").
+  KernelStatus probe_mip6();
+
   // IPv6 entries of the kernel SPD / SAD (all of them, not only ours).
   KernelResult<std::vector<InstalledPolicy>> dump_policies();
   KernelResult<std::vector<InstalledSa>> dump_sas();
 
-  // Removes every SA and policy this object installed; keeps going after
+  // Removes every SA, policy and RO state this object installed; keeps going after
   // an error and returns the first one. Entries already gone are fine.
   KernelStatus remove_all_installed();
 
@@ -96,6 +107,7 @@ class XfrmBackend {
   std::optional<EspCapability> capability_;
   std::set<std::pair<XfrmSelector, PolicyDirection>> policies_;
   std::set<std::pair<std::uint32_t, mip6::Ipv6Address>> sas_;
+  std::set<XfrmRoState> ro_states_;
 };
 
 }  // namespace kernel

@@ -26,8 +26,11 @@ std::string XfrmSelector::to_string() const {
 }
 
 std::string XfrmPolicy::to_string() const {
-  return selector.to_string() + " dir " + std::string(kernel::to_string(direction)) + " " +
-         std::string(kernel::to_string(action)) + " priority " + std::to_string(priority);
+  std::string s = selector.to_string() + " dir " + std::string(kernel::to_string(direction)) + " " +
+                  std::string(kernel::to_string(action));
+  if (template_spi != 0) s += " spi " + std::to_string(template_spi);
+  if (accept_home_address_option) s += " +hao";
+  return s + " priority " + std::to_string(priority);
 }
 
 XfrmPolicy XfrmPolicy::from_spd(const crypto::SpdSelector& s, PolicyDirection dir,
@@ -58,8 +61,16 @@ KernelStatus validate(const XfrmSelector& s) {
 
 KernelStatus validate(const XfrmPolicy& p) {
   if (auto v = validate(p.selector); !v) return v;
+  if (p.accept_home_address_option && p.direction != PolicyDirection::kIn) {
+    return kernel_fail(KernelErrc::kInvalidArgument,
+                       "a Home Address option template is for inbound policies: " + p.to_string());
+  }
+  if (p.accept_home_address_option && p.action == PolicyAction::kBlock) {
+    return kernel_fail(KernelErrc::kInvalidArgument,
+                       "a Home Address option template on a blocking policy: " + p.to_string());
+  }
   if (p.action != PolicyAction::kRequireEsp &&
-      (p.template_source || p.template_destination || p.reqid != 0)) {
+      (p.template_source || p.template_destination || p.reqid != 0 || p.template_spi != 0)) {
     return kernel_fail(
         KernelErrc::kInvalidArgument,
         "template fields set on a policy that does not require ESP: " + p.to_string());

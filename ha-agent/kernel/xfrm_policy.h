@@ -51,6 +51,16 @@ struct XfrmPolicy {
   std::optional<mip6::Ipv6Address> template_source;
   std::optional<mip6::Ipv6Address> template_destination;
   std::uint32_t reqid = 0;  // binds the template to SAs with this reqid; 0: any
+  // kRequireEsp only: the one inbound SA (by SPI) that may carry this
+  // traffic; 0: any ESP SA. With it, an MN's SA cannot carry another HoA's
+  // signalling (RFC 4877 §4, the check the user-space SPD makes).
+  std::uint32_t template_spi = 0;
+  // Inbound only: also accept a Home Address option processed by an XFRM
+  // `hao` state (an optional route-optimization template, `proto hao mode
+  // ro level use`), after the ESP template when there is one. Without it the
+  // kernel rejects every packet whose sec_path holds an hao state (XFRM
+  // policy check; interop.md §7, tests/qemu/kernel_backend_test.sh).
+  bool accept_home_address_option = false;
 
   // The SPD entry for one direction of an RFC 3776 §5 selector: outbound
   // is local -> remote, inbound is remote -> local.

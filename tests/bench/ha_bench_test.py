@@ -171,6 +171,8 @@ class Configs(unittest.TestCase):
         self.assertEqual(cluster.harp_sas(t), [("fd00:1::2", 1879048193, "/k/1-2", "aes-gcm-128")])
         self.assertNotIn("kernel_state", t)
         u = cluster.tune_ha_conf(ha, 20, 3, 5000, "spread", "user-space")
+        self.assertNotIn("realtime_priority", u)
+        self.assertIn("realtime_priority: 10", cluster.tune_ha_conf(ha, 20, 3, 5000, "spread", "user-space", 10))
         self.assertTrue(u.endswith('kernel_state {\n  proxy_nd: "user-space"\n}\n'))
         with self.assertRaises(cluster.BenchError):
             cluster.tune_ha_conf("no group\n", 20, 3, 1, "preference")

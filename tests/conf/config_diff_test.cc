@@ -147,6 +147,14 @@ TEST(ConfigDiff, HarpPeersAndTimers) {
   EXPECT_FALSE(d.policy_changed());
 }
 
+TEST(ConfigDiff, HarpRealtimePriorityNeedsARestart) {
+  auto a = config_of(kBase + harp_section(""));
+  auto b = config_of(kBase + harp_section("  realtime_priority: 10\n"));
+  auto d = diff(a, b);
+  EXPECT_TRUE(has_restart(d, "harp.realtime_priority"));
+  EXPECT_TRUE(d.harp_fields_changed.empty());
+}
+
 TEST(ConfigDiff, HarpPeerChanged) {
   auto a = config_of(kBase + harp_section(""));
   auto b = config_of(kBase +

@@ -59,6 +59,12 @@ TEST(ConfHarpRules, DeadMultiplierAtLeastTwo) {
   EXPECT_EQ(config_of(harp("  dead_multiplier: 2\n")).harp->dead_multiplier, 2u);
 }
 
+TEST(ConfHarpRules, RealtimePriorityIsASchedRrPriority) {
+  expect_one_error(harp("  realtime_priority: 100\n"), 6, "harp.realtime_priority", "0..99");
+  EXPECT_EQ(config_of(harp("")).harp->realtime_priority, 0u);
+  EXPECT_EQ(config_of(harp("  realtime_priority: 99\n")).harp->realtime_priority, 99u);
+}
+
 TEST(ConfHarpRules, RiseAtLeastOne) {
   expect_one_error(harp("  rise: 0\n"), 6, "harp.rise", "1..255");
 }

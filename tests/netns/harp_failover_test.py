@@ -91,6 +91,19 @@ def main():
             fail(f"bindings lost: {N - len(b2 | b3)}")
         if b2 & b3:
             fail(f"{len(b2 & b3)} MNs served twice")
+        # Each survivor routes the home addresses it adopted (the kernel work
+        # of a takeover runs in batches after the switches: allow it time).
+        for k, served in ((2, b2), (3, b3)):
+            deadline, routed = time.time() + 30, set()
+            while time.time() < deadline:
+                out = sh(f"ip -n {ns(f'ha{k}')} -6 route show").stdout
+                routed = {ln.split()[0] for ln in out.splitlines() if ln.split()}
+                if served <= routed:
+                    break
+                time.sleep(0.3)
+            if not served <= routed:
+                fail(f"HA{k}: {len(served - routed)} of its {len(served)} home addresses have no route "
+                     f"(ha_agent_kernel_work_queued still non-zero?)")
         # ha-agentctl peers and events on a survivor show what happened.
         peers = json.loads(sh(f"{ctl} peers --socket {socks[2]} --json").stdout)
         states = {x["address"]: x.get("state") for x in peers.get("peers", [])}
