@@ -270,7 +270,10 @@ void Daemon::on_packet(std::span<const std::uint8_t> packet, int ifindex) {
   // Kernel backend: signalling arrives on the raw MH socket, already
   // through kernel ESP; AF_PACKET's copy of it is not processed again.
   if (kernel_io_) return;
-  auto r = rx_->process(packet, ifindex, Clock::now());
+  on_received(rx_->process(packet, ifindex, Clock::now()));
+}
+
+void Daemon::on_received(const mip6::Result<InboundMessage, Dropped>& r) {
   if (!r) {
     const Dropped& d = r.error();
     log_drop(d);

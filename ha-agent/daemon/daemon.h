@@ -71,6 +71,9 @@ class Daemon {
   void send_kernel(const Outbound& out, const char* what);
   void shutdown_kernel_io();
   void on_inbound(const InboundMessage& m);
+  // What a receive path (packet or kernel backend) returned: a message to
+  // act on, or a drop to log and count (unknown MH type: Binding Error 2).
+  void on_received(const mip6::Result<InboundMessage, Dropped>& r);
   // HARP (daemon_harp.cc).
   mip6::Status<std::string> setup_harp();
   void on_binding_update(const InboundMessage& m, const mip6::BindingUpdate& bu);
@@ -85,8 +88,9 @@ class Daemon {
   // bound home addresses without kernel proxy entries. True when `packet`
   // was a Neighbor Solicitation for one of them (answered or dropped).
   bool answer_neighbor_solicitation(std::span<const std::uint8_t> packet, int ifindex);
-  void add_proxy_nd(const mip6::Ipv6Address& target, const mip6::Ipv6Address& home_address);
-  void remove_proxy_nd(const mip6::Ipv6Address& target);
+  // proxy_nd "kernel": one kernel proxy NDP entry per address.
+  void add_kernel_proxy_nd(const mip6::Ipv6Address& target);
+  void remove_kernel_proxy_nd(const mip6::Ipv6Address& target);
   // Per-binding kernel work in a FIFO, run in batches (daemon_kernel_work.cc).
   void queue_kernel_work(const mip6::Ipv6Address& home_address,
                          const std::optional<mip6::Ipv6Address>& link_local, bool install);

@@ -112,16 +112,7 @@ void Daemon::on_kernel_mh(const io::MhDelivery& d) {
   if (auto it = kernel_io_->spi_in_by_home_address.find(d.source);
       it != kernel_io_->spi_in_by_home_address.end())
     k.spi = it->second;
-  auto r = rx_->process_kernel(k, Clock::now());
-  if (!r) {
-    const Dropped& dropped = r.error();
-    log_drop(dropped);
-    count_dropped(dropped);
-    if (dropped.reason == RxDrop::kUnknownMhType)
-      apply(ha_->on_unknown_mh_type(dropped.source, dropped.destination, dropped.home_address));
-    return;
-  }
-  on_inbound(*r);
+  on_received(rx_->process_kernel(k, Clock::now()));
 }
 
 void Daemon::send_kernel(const Outbound& out, const char* what) {

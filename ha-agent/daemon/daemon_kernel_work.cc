@@ -80,7 +80,7 @@ void Daemon::install_home_address(const mip6::Ipv6Address& home_address,
                                   const std::optional<mip6::Ipv6Address>& link_local) {
   for (const auto& addr : {std::optional(home_address), link_local}) {
     if (!addr) continue;
-    if (!config_.proxy_nd_in_user_space) add_proxy_nd(*addr, home_address);
+    if (!config_.proxy_nd_in_user_space) add_kernel_proxy_nd(*addr);
     send_neighbor_advertisements(*addr);
     na_repeats_.push_back({Clock::now() + std::chrono::seconds(1), *addr, home_address, 2});
   }
@@ -93,7 +93,7 @@ void Daemon::remove_home_address(const mip6::Ipv6Address& home_address,
                                  const std::optional<mip6::Ipv6Address>& link_local) {
   if (!config_.proxy_nd_in_user_space)
     for (const auto& addr : {std::optional(home_address), link_local})
-      if (addr) remove_proxy_nd(*addr);
+      if (addr) remove_kernel_proxy_nd(*addr);
   if (auto r = kernel_->remove_host_route({home_address, route_interface_, std::nullopt, 1024}); !r)
     HA_LOG(log_kernel_, kWarning) << "removing route for " << home_address.to_string() << ": "
                                   << r.error().to_string();

@@ -16,21 +16,15 @@ constexpr std::uint8_t kIpProtoIcmpv6 = 58;
 
 }  // namespace
 
-void Daemon::add_proxy_nd(const mip6::Ipv6Address& target, const mip6::Ipv6Address& home_address) {
-  if (config_.proxy_nd_in_user_space) {
-    user_space_proxy_[target] = home_address;
-    return;
-  }
+// proxy_nd "kernel" only; the user-space table is changed by
+// queue_kernel_work() (daemon_kernel_work.cc) as soon as a binding changes.
+void Daemon::add_kernel_proxy_nd(const mip6::Ipv6Address& target) {
   if (auto r = kernel_->add_proxy_ndp({target, home_interface_}); !r)
     HA_LOG(log_kernel_, kWarning) << "proxy NDP for " << target.to_string() << ": "
                            << r.error().to_string();
 }
 
-void Daemon::remove_proxy_nd(const mip6::Ipv6Address& target) {
-  if (config_.proxy_nd_in_user_space) {
-    user_space_proxy_.erase(target);
-    return;
-  }
+void Daemon::remove_kernel_proxy_nd(const mip6::Ipv6Address& target) {
   if (auto r = kernel_->remove_proxy_ndp({target, home_interface_}); !r)
     HA_LOG(log_kernel_, kWarning) << "removing proxy NDP for " << target.to_string() << ": "
                            << r.error().to_string();

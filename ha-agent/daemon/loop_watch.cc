@@ -1,5 +1,7 @@
 #include "ha-agent/daemon/loop_watch.h"
 
+#include <algorithm>
+
 namespace ha_agent {
 
 std::string_view LoopWatch::to_string(Work w) {
@@ -30,9 +32,7 @@ LoopWatch::LoopWatch(metrics::Registry& metrics, log::Logger& log) : metrics_(me
 void LoopWatch::record(Work w, Clock::duration held, Clock::time_point now) {
   const auto i = static_cast<std::size_t>(w);
   const auto ms = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(held).count() < 0
-          ? 0
-          : std::chrono::duration_cast<std::chrono::milliseconds>(held).count());
+      std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::milliseconds>(held).count()));
   if (ms > longest_ms_[i]->value) longest_ms_[i]->set(ms);
   if (held <= threshold_) return;
   stalls_[i]->inc();
