@@ -114,6 +114,8 @@ void HarpNode::on_hello(const mip6::HaHello& h, const Ipv6Address& from, Clock::
   if (r.became_up) {
     const bool first_contact = p->hellos_accepted == 1;
     emit(out, now, EventKind::kPeerUp, from);
+    // Back before we adopted all its MNs: it keeps the rest (harp_takeover.cc).
+    cancel_adoptions(from, now, out);
     // A joining or returning peer gets our full dump (§5.5); if we are the
     // new one (first contact), we also ask for its bindings (SS-REQ).
     replicator_.request_full_dump(from, now);
@@ -191,6 +193,7 @@ HarpActions HarpNode::on_timer(Clock::time_point now) {
     }
   }
   if (now >= next_hello_) send_hellos(now, out);
+  if (!pending_adopt_.empty()) adopt_step(now, out);  // harp_takeover.cc
   for (const auto& hoa : shadows_.expire(now)) {
     ++counters_.shadows_expired;
     switch_in_.erase(hoa);
@@ -223,6 +226,7 @@ std::optional<Clock::time_point> HarpNode::next_expiry() const {
   take(shadows_.next_expiry());
   take(replicator_.next_expiry());
   take(switches_.next_expiry());
+  if (!pending_adopt_.empty()) take(adopt_due_);  // due now: the next step
   if (control_.phase != ControlPhase::kIdle) {
     if (control_.phase == ControlPhase::kFinalSync) take(control_.phase_deadline);
     if (control_.phase == ControlPhase::kRequesting)

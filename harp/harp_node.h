@@ -184,6 +184,10 @@ class HarpNode {
 
   // Takeover and HA Switch (harp_takeover.cc).
   void take_over(const Ipv6Address& failed, Clock::time_point now, HarpActions& out);
+  void adopt_step(Clock::time_point now, HarpActions& out);
+  void cancel_adoptions(const Ipv6Address& failed, Clock::time_point now, HarpActions& out);
+  void count_takeover(const Ipv6Address& failed, bool moved, Clock::time_point now,
+                      HarpActions& out);
   void switch_finished(const SwitchFinished& f, Clock::time_point now, HarpActions& out);
 
   // Switchover, drain, switch-back (harp_control.cc).
@@ -243,6 +247,13 @@ class HarpNode {
     std::uint32_t total = 0, moved = 0, not_moved = 0;
   };
   std::map<Ipv6Address, Tally> takeovers_;  // by failed peer
+  // Taken over but not adopted yet, in order (harp_takeover.cc).
+  struct PendingAdopt {
+    Ipv6Address home_address;
+    Ipv6Address failed;
+  };
+  std::deque<PendingAdopt> pending_adopt_;
+  Clock::time_point adopt_due_{};
 
   struct ControlTarget {
     std::vector<Ipv6Address> hoas;  // MNs to move there

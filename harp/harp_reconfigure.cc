@@ -58,6 +58,7 @@ mip6::Result<HarpActions, ReconfigureError> HarpNode::reconfigure(const GroupCon
   }
   for (const auto& peer : removed) {
     control_peer_failed(peer, now, out);  // ends a switchover towards it (result event)
+    cancel_adoptions(peer, now, out);
     replicator_.forget_peer(peer);
     (void)shadows_.prune_owner(peer, {});
     table_.remove_peer(peer);

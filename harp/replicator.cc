@@ -309,12 +309,15 @@ std::vector<SendHarpMessage> Replicator::poll(Clock::time_point now, const OwnRe
       ps.batch_due.reset();
       drop_superseded_by_dump(ps);
       ++ps.full_dumps;
+      const auto records = own();
       std::vector<mip6::BindingCacheInformation> bcis;
-      for (const auto& r : own()) bcis.push_back(to_bci(r, now));
+      bcis.reserve(records.size());
+      for (const auto& r : records) bcis.push_back(to_bci(r, now));
       send(peer, ps, std::move(bcis), mip6::StateSynchronization::kFullDump, now, out);
     }
     if (ps.batch_due && *ps.batch_due <= now) {
       std::vector<mip6::BindingCacheInformation> bcis;
+      bcis.reserve(ps.pending.size());
       for (const auto& [hoa, p] : ps.pending) bcis.push_back(to_bci(p.record, now, p.deleted));
       ps.pending.clear();
       ps.batch_due.reset();

@@ -76,6 +76,7 @@ std::optional<Ipv6Address> ShadowCache::owner_of(const Ipv6Address& home_address
 
 std::vector<BindingRecord> ShadowCache::of_owner(const Ipv6Address& owner) const {
   std::vector<BindingRecord> out;
+  out.reserve(count(owner));
   for (const auto& [hoa, slot] : by_hoa_)
     if (slot.owner == owner) out.push_back(slot.record);
   return out;

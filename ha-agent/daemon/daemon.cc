@@ -117,6 +117,16 @@ mip6::Status<std::string> Daemon::setup() {
     po.solicited_node_multicast = true;
     po.all_multicast_ifindexes = {home_ifindex_};
   }
+  // HARP peers' packets on sockets of their own, read first (af_packet_io.h).
+  // The set is the one at start; a peer added by a reload is read with the
+  // rest until the next restart.
+  // More than 8 peers do not fit the kernel filter: then no priority.
+  if (config_.harp && config_.harp->peers.size() <= io::kMaxPrioritySources)
+    for (const auto& p : config_.harp->peers) po.priority_sources.push_back(p.address);
+  else if (config_.harp)
+    HA_LOG(log_, kWarning) << config_.harp->peers.size()
+                           << " HARP peers: more than " << io::kMaxPrioritySources
+                           << ", so their packets are not read before the others";
   auto pio = io::AfPacketIo::open(io_, po);
   if (!pio) return mip6::fail("packet backend: " + pio.error());
   packet_io_ = std::move(pio).value();
@@ -333,6 +343,7 @@ void Daemon::tunnel_from_mobile_node(std::span<const std::uint8_t> outer) {
 
 void Daemon::on_inbound(const InboundMessage& m) {
   count_received(m);
+  loop_watch_.note(mip6::message_name(m.mh.message));
   if (const auto* bu = std::get_if<mip6::BindingUpdate>(&m.mh.message)) {
     on_binding_update(m, *bu);
     rearm_timer();

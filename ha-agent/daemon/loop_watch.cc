@@ -40,6 +40,7 @@ void LoopWatch::record(Work w, Clock::duration held, Clock::time_point now) {
   if (!log_limit_.allow(now, suppressed)) return;
   HA_LOG(log_, kWarning) << "event loop " << (w == Work::kTimerLateness ? "timer fired " : "held ")
                          << ms << " ms " << (w == Work::kTimerLateness ? "late" : "by " + std::string(to_string(w)))
+                         << (note_.empty() || w == Work::kTimerLateness ? "" : ": " + std::string(note_))
                          << " (stall threshold "
                          << std::chrono::duration_cast<std::chrono::milliseconds>(threshold_).count()
                          << " ms; HARP peers may miss Hellos)"

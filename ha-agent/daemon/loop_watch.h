@@ -36,11 +36,16 @@ class LoopWatch {
   Clock::duration threshold() const { return threshold_; }
 
   void record(Work w, Clock::duration held, Clock::time_point now);
+  // What the current piece of work is about, named in its stall warning
+  // ("packet: State Synchronization"). A static name: no string per packet.
+  void note(std::string_view what) { note_ = what; }
 
   // RAII: measures from construction to destruction.
   class Scope {
    public:
-    Scope(LoopWatch& w, Work what) : watch_(w), what_(what), start_(Clock::now()) {}
+    Scope(LoopWatch& w, Work what) : watch_(w), what_(what), start_(Clock::now()) {
+      w.note_ = {};
+    }
     ~Scope() {
       const auto end = Clock::now();
       watch_.record(what_, end - start_, end);
@@ -58,6 +63,7 @@ class LoopWatch {
   metrics::Registry& metrics_;
   log::Logger& log_;
   Clock::duration threshold_ = std::chrono::milliseconds(100);
+  std::string_view note_;
   std::array<metrics::Metric*, static_cast<std::size_t>(Work::kCount)> stalls_{};
   std::array<metrics::Metric*, static_cast<std::size_t>(Work::kCount)> longest_ms_{};
   log::RateLimiter log_limit_{5, std::chrono::seconds(10)};

@@ -22,6 +22,7 @@ constexpr std::uint16_t kJeqK = BPF_JMP | BPF_JEQ | BPF_K;
 constexpr std::uint16_t kRetK = BPF_RET | BPF_K;
 constexpr std::uint32_t kSnapLen = 0x40000;
 constexpr std::size_t kMaxFilteredAddresses = 30;  // jump offsets are 8 bits
+constexpr std::size_t kMaxFilteredSources = kMaxPrioritySources;
 constexpr std::size_t kBatch = 32;
 constexpr std::size_t kBufferSize = 9216;  // jumbo frames; larger ones are counted truncated
 
@@ -36,6 +37,12 @@ std::uint32_t be_word(const std::uint8_t* p) {
 
 std::vector<BpfInstruction> build_destination_filter(const std::vector<mip6::Ipv6Address>& addrs,
                                                      bool solicited_node_multicast) {
+  return build_packet_filter(addrs, solicited_node_multicast, {});
+}
+
+std::vector<BpfInstruction> build_packet_filter(const std::vector<mip6::Ipv6Address>& addrs,
+                                                bool solicited_node_multicast,
+                                                const SourceRule& sources) {
   // Built with absolute jump targets (kAccept / kReject patched at the end),
   // then made relative: classic BPF jumps forward only, 8-bit offsets.
   constexpr std::uint32_t kAccept = 0x10000, kReject = 0x10001;
@@ -45,20 +52,45 @@ std::vector<BpfInstruction> build_destination_filter(const std::vector<mip6::Ipv
     std::uint32_t k;
   };
   std::vector<Ins> p;
-  const std::size_t n = addrs.size() > kMaxFilteredAddresses ? 0 : addrs.size();
+  const bool by_source = sources.mode != SourceRule::Mode::kAny;
+  const std::size_t m = by_source ? std::min(sources.addresses.size(), kMaxFilteredSources) : 0;
+  // Every jump to the verdicts at the end must stay within 255 instructions:
+  // the destination list shrinks by what the source list and the multicast
+  // block take (30 addresses without a source list, as before).
+  const std::size_t room = (255 - 8 * m - (solicited_node_multicast ? 9 : 0)) / 8;
+  const std::size_t max_addrs = std::min(kMaxFilteredAddresses, room);
+  const std::size_t n = addrs.size() > max_addrs ? 0 : addrs.size();
   // IPv6 version nibble (the socket is bound to ETH_P_IPV6; this guards odd frames).
   p.push_back({kLdAbsB, 0, 0, 0});
   p.push_back({kAndK, 0, 0, 0xf0});
+  p.push_back({kJeqK, 3, kReject, 0x60});
+  if (by_source) {
+    // Source address (offset 8): kOnly keeps packets from the list, kExcept
+    // drops them; a packet from elsewhere goes on to the destination test.
+    const bool only = sources.mode == SourceRule::Mode::kOnly;
+    const auto base = static_cast<std::uint32_t>(p.size());
+    const auto after = static_cast<std::uint32_t>(base + 8 * m);
+    for (std::size_t i = 0; i < m; ++i) {
+      const auto next = static_cast<std::uint32_t>(base + 8 * (i + 1));
+      for (std::size_t w = 0; w < 4; ++w) {
+        const auto here = static_cast<std::uint32_t>(p.size() + 2);
+        p.push_back({kLdAbsW, 0, 0, static_cast<std::uint32_t>(8 + 4 * w)});
+        const std::uint32_t match = w < 3 ? here : (only ? after : kReject);
+        const std::uint32_t miss = next < after ? next : (only ? kReject : after);
+        p.push_back({kJeqK, match, miss, be_word(sources.addresses[i].data() + 4 * w)});
+      }
+    }
+  }
   if (n == 0) {
     // No address list (or too long to encode): keep every IPv6 packet.
-    p.push_back({kJeqK, kAccept, kReject, 0x60});
+    p.push_back({kRetK, 0, 0, kSnapLen});  // accept
     p.push_back({kRetK, 0, 0, 0});         // reject
     p.push_back({kRetK, 0, 0, kSnapLen});  // accept
   } else {
-    p.push_back({kJeqK, 3, kReject, 0x60});
-    const std::uint32_t after_list = static_cast<std::uint32_t>(3 + 8 * n);
+    const auto base = static_cast<std::uint32_t>(p.size());
+    const std::uint32_t after_list = static_cast<std::uint32_t>(base + 8 * n);
     for (std::size_t i = 0; i < n; ++i) {
-      const auto next = static_cast<std::uint32_t>(3 + 8 * (i + 1));
+      const auto next = static_cast<std::uint32_t>(base + 8 * (i + 1));
       for (std::size_t w = 0; w < 4; ++w) {
         const auto here = static_cast<std::uint32_t>(p.size() + 2);
         p.push_back({kLdAbsW, 0, 0, static_cast<std::uint32_t>(24 + 4 * w)});
@@ -131,45 +163,42 @@ std::uint32_t run_destination_filter(const std::vector<BpfInstruction>& prog,
   return 0;
 }
 
-mip6::Result<std::unique_ptr<AfPacketIo>, std::string> AfPacketIo::open(
-    boost::asio::io_context& io, const AfPacketOptions& options) {
-  std::unique_ptr<AfPacketIo> self(new AfPacketIo());
-  const auto prog =
-      build_destination_filter(options.local_addresses, options.solicited_node_multicast);
+mip6::Result<AfPacketIo::Receiver, std::string> AfPacketIo::open_receiver(
+    boost::asio::io_context& io, const AfPacketOptions& options, const std::string& name,
+    const std::vector<BpfInstruction>& prog, bool priority) {
   std::vector<sock_filter> filter;
   for (const auto& i : prog) filter.push_back({i.code, i.jt, i.jf, i.k});
   sock_fprog fprog{static_cast<unsigned short>(filter.size()), filter.data()};
-
-  std::vector<std::string> names = options.interfaces;
-  if (names.empty()) names.push_back("");  // one socket for all interfaces
-  for (const auto& name : names) {
-    const std::string label = name.empty() ? "all interfaces" : "interface " + name;
-    int fd = ::socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_IPV6));
-    if (fd < 0) return mip6::fail(errno_text(("AF_PACKET socket for " + label).c_str()));
-    Receiver r;
-    r.socket = std::make_unique<boost::asio::posix::stream_descriptor>(io, fd);
-    r.name = label;
-    // Filter first, then bind, so no unfiltered packet is queued.
-    if (::setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof fprog) < 0)
-      return mip6::fail(errno_text(("SO_ATTACH_FILTER on " + label).c_str()));
-    int one = 1;
-    // Our own sends come back on AF_PACKET sockets otherwise.
-    ::setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
-    int buf = options.receive_buffer_bytes;
-    if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof buf) < 0)
-      ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof buf);
-    if (!name.empty()) {
-      r.ifindex = static_cast<int>(if_nametoindex(name.c_str()));
-      if (r.ifindex == 0) return mip6::fail(errno_text(("unknown " + label).c_str()));
-      sockaddr_ll sll{};
-      sll.sll_family = AF_PACKET;
-      sll.sll_protocol = htons(ETH_P_IPV6);
-      sll.sll_ifindex = r.ifindex;
-      if (::bind(fd, reinterpret_cast<sockaddr*>(&sll), sizeof sll) < 0)
-        return mip6::fail(errno_text(("bind AF_PACKET to " + label).c_str()));
-    }
-    // Multicast frames the interface would filter out (solicited-node
-    // groups we answer without joining them); dropped with the socket.
+  const std::string label = (name.empty() ? "all interfaces" : "interface " + name) +
+                            (priority ? " (HARP peers)" : "");
+  int fd = ::socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_IPV6));
+  if (fd < 0) return mip6::fail(errno_text(("AF_PACKET socket for " + label).c_str()));
+  Receiver r;
+  r.socket = std::make_unique<boost::asio::posix::stream_descriptor>(io, fd);
+  r.name = label;
+  r.priority = priority;
+  // Filter first, then bind, so no unfiltered packet is queued.
+  if (::setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof fprog) < 0)
+    return mip6::fail(errno_text(("SO_ATTACH_FILTER on " + label).c_str()));
+  int one = 1;
+  // Our own sends come back on AF_PACKET sockets otherwise.
+  ::setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
+  int buf = options.receive_buffer_bytes;
+  if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof buf) < 0)
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof buf);
+  if (!name.empty()) {
+    r.ifindex = static_cast<int>(if_nametoindex(name.c_str()));
+    if (r.ifindex == 0) return mip6::fail(errno_text(("unknown " + label).c_str()));
+    sockaddr_ll sll{};
+    sll.sll_family = AF_PACKET;
+    sll.sll_protocol = htons(ETH_P_IPV6);
+    sll.sll_ifindex = r.ifindex;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&sll), sizeof sll) < 0)
+      return mip6::fail(errno_text(("bind AF_PACKET to " + label).c_str()));
+  }
+  // Multicast frames the interface would filter out (solicited-node
+  // groups we answer without joining them); dropped with the socket.
+  if (!priority)
     for (int ifindex : options.all_multicast_ifindexes) {
       packet_mreq mr{};
       mr.mr_ifindex = ifindex;
@@ -177,7 +206,32 @@ mip6::Result<std::unique_ptr<AfPacketIo>, std::string> AfPacketIo::open(
       if (::setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof mr) < 0)
         return mip6::fail(errno_text(("PACKET_MR_ALLMULTI on " + label).c_str()));
     }
-    self->receivers_.push_back(std::move(r));
+  return r;
+}
+
+mip6::Result<std::unique_ptr<AfPacketIo>, std::string> AfPacketIo::open(
+    boost::asio::io_context& io, const AfPacketOptions& options) {
+  std::unique_ptr<AfPacketIo> self(new AfPacketIo());
+  if (options.priority_sources.size() > kMaxFilteredSources)
+    return mip6::fail("packet backend: at most " + std::to_string(kMaxFilteredSources) +
+                      " priority sources (HARP peers), got " +
+                      std::to_string(options.priority_sources.size()));
+  const bool two_queues = !options.priority_sources.empty();
+  const SourceRule except{options.priority_sources, SourceRule::Mode::kExcept};
+  const SourceRule only{options.priority_sources, SourceRule::Mode::kOnly};
+  std::vector<std::string> names = options.interfaces;
+  if (names.empty()) names.push_back("");  // one socket for all interfaces
+  for (const auto& name : names) {
+    for (const bool priority : {false, true}) {
+      if (priority && !two_queues) continue;
+      const auto prog = priority ? build_packet_filter(options.local_addresses, false, only)
+                                 : build_packet_filter(options.local_addresses,
+                                                       options.solicited_node_multicast,
+                                                       two_queues ? except : SourceRule{});
+      auto r = open_receiver(io, options, name, prog, priority);
+      if (!r) return mip6::fail(r.error());
+      self->receivers_.push_back(std::move(*r));
+    }
   }
   self->raw_send_fd_ = ::socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
   if (self->raw_send_fd_ < 0) return mip6::fail(errno_text("IPPROTO_RAW send socket"));
@@ -209,7 +263,14 @@ void AfPacketIo::stop() {
 
 void AfPacketIo::poll_now() {
   if (!running_) return;
-  for (auto& r : receivers_) drain(r);
+  drain_priority();
+  for (auto& r : receivers_)
+    if (!r.priority) drain(r);
+}
+
+void AfPacketIo::drain_priority() {
+  for (auto& r : receivers_)
+    if (r.priority && running_) drain(r);
 }
 
 void AfPacketIo::arm(Receiver& r) {
@@ -229,6 +290,11 @@ void AfPacketIo::drain(Receiver& r) {
   // Bounded: at most a few batches per wake-up so timers and admin requests
   // on the same loop are not starved under a flood.
   for (int round = 0; round < 8; ++round) {
+    // HARP peers' packets first, between every batch of the others: a
+    // takeover queues thousands of BUs, and a Hello behind them would come
+    // too late (issue #6).
+    if (!r.priority) drain_priority();
+    if (!running_) return;
     for (std::size_t i = 0; i < kBatch; ++i) {
       iov[i] = {buffers_[i].data(), buffers_[i].size()};
       msgs[i] = {};

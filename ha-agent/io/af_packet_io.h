@@ -20,6 +20,8 @@
 
 namespace ha_agent::io {
 
+inline constexpr std::size_t kMaxPrioritySources = 8;
+
 struct AfPacketOptions {
   std::vector<std::string> interfaces;           // empty: all interfaces
   std::vector<mip6::Ipv6Address> local_addresses;  // kernel filter keeps packets to these
@@ -30,6 +32,10 @@ struct AfPacketOptions {
   // Interfaces put in all-multicast mode (PACKET_MR_ALLMULTI) for as long
   // as the sockets are open, so such groups arrive without being joined.
   std::vector<int> all_multicast_ifindexes;
+  // Packets from these sources (the HARP peers, at most 8) get a socket of
+  // their own per interface, read before every batch of the others, so a
+  // peer's Hello is not stuck behind thousands of queued BUs (issue #6).
+  std::vector<mip6::Ipv6Address> priority_sources;
 };
 
 // Builds the classic BPF program described above (exposed for tests).
@@ -40,6 +46,17 @@ struct BpfInstruction {
 };
 std::vector<BpfInstruction> build_destination_filter(const std::vector<mip6::Ipv6Address>& addrs,
                                                      bool solicited_node_multicast = false);
+// The same with a test of the source address first: kOnly keeps only packets
+// from `addresses`, kExcept drops them (at most 8 addresses; the destination
+// list then holds fewer than 30 before it falls back to "every IPv6 packet").
+struct SourceRule {
+  enum class Mode : std::uint8_t { kAny, kOnly, kExcept };
+  std::vector<mip6::Ipv6Address> addresses;
+  Mode mode = Mode::kAny;
+};
+std::vector<BpfInstruction> build_packet_filter(const std::vector<mip6::Ipv6Address>& addrs,
+                                                bool solicited_node_multicast,
+                                                const SourceRule& sources);
 // Runs a program built by build_destination_filter over a packet (tests).
 std::uint32_t run_destination_filter(const std::vector<BpfInstruction>& prog,
                                      std::span<const std::uint8_t> packet);
@@ -63,10 +80,15 @@ class AfPacketIo final : public PacketIo {
     std::unique_ptr<boost::asio::posix::stream_descriptor> socket;
     int ifindex = 0;  // 0: all interfaces
     std::string name;
+    bool priority = false;  // HARP peers' packets (AfPacketOptions::priority_sources)
   };
   AfPacketIo() = default;
+  static mip6::Result<Receiver, std::string> open_receiver(
+      boost::asio::io_context& io, const AfPacketOptions& options, const std::string& name,
+      const std::vector<BpfInstruction>& prog, bool priority);
   void arm(Receiver& r);
   void drain(Receiver& r);
+  void drain_priority();
 
   std::vector<Receiver> receivers_;
   int raw_send_fd_ = -1;

@@ -76,7 +76,7 @@ KernelResult<std::unique_ptr<NetlinkKernelState>> NetlinkKernelState::open() {
 KernelResult<ChangeOutcome> NetlinkKernelState::change_proxy(const ProxyNdpEntry& e, bool add) {
   const std::string what = std::string(add ? "add" : "remove") + " proxy-ndp " + e.to_string();
   if (auto v = validate(e); !v) return kernel_fail(v.error().code, what + ": " + v.error().message);
-  auto ifindex = interface_index(e.interface);
+  auto ifindex = ifindex_of(e.interface);
   if (!ifindex)
     return kernel_fail(ifindex.error().code, what + ": " + ifindex.error().message,
                        ifindex.error().sys_errno);
@@ -104,17 +104,33 @@ KernelResult<ChangeOutcome> NetlinkKernelState::change_proxy(const ProxyNdpEntry
   return st ? ChangeOutcome::kApplied : ChangeOutcome::kWasAbsent;
 }
 
+KernelResult<int> NetlinkKernelState::ifindex_of(const std::string& interface) {
+  if (auto it = ifindex_.find(interface); it != ifindex_.end()) return it->second;
+  auto idx = interface_index(interface);
+  if (idx) ifindex_.emplace(interface, *idx);
+  return idx;
+}
+
+bool NetlinkKernelState::stale_ifindex(const std::string& interface,
+                                       const KernelResult<ChangeOutcome>& r) {
+  return !r && r.error().sys_errno == ENODEV && ifindex_.erase(interface) != 0;
+}
+
 KernelResult<ChangeOutcome> NetlinkKernelState::add_proxy_ndp(const ProxyNdpEntry& e) {
-  return change_proxy(e, true);
+  auto res = change_proxy(e, true);
+  if (stale_ifindex(e.interface, res)) res = change_proxy(e, true);  // re-created: resolve again
+  return res;
 }
 KernelResult<ChangeOutcome> NetlinkKernelState::remove_proxy_ndp(const ProxyNdpEntry& e) {
-  return change_proxy(e, false);
+  auto res = change_proxy(e, false);
+  if (stale_ifindex(e.interface, res)) res = change_proxy(e, false);  // re-created: resolve again
+  return res;
 }
 
 KernelResult<ChangeOutcome> NetlinkKernelState::change_route(const HostRoute& r, bool add) {
   const std::string what = std::string(add ? "add" : "remove") + " route " + r.to_string();
   if (auto v = validate(r); !v) return kernel_fail(v.error().code, what + ": " + v.error().message);
-  auto ifindex = interface_index(r.interface);
+  auto ifindex = ifindex_of(r.interface);
   if (!ifindex)
     return kernel_fail(ifindex.error().code, what + ": " + ifindex.error().message,
                        ifindex.error().sys_errno);
@@ -169,10 +185,14 @@ KernelResult<ChangeOutcome> NetlinkKernelState::change_route(const HostRoute& r,
 }
 
 KernelResult<ChangeOutcome> NetlinkKernelState::add_host_route(const HostRoute& r) {
-  return change_route(r, true);
+  auto res = change_route(r, true);
+  if (stale_ifindex(r.interface, res)) res = change_route(r, true);  // re-created: resolve again
+  return res;
 }
 KernelResult<ChangeOutcome> NetlinkKernelState::remove_host_route(const HostRoute& r) {
-  return change_route(r, false);
+  auto res = change_route(r, false);
+  if (stale_ifindex(r.interface, res)) res = change_route(r, false);  // re-created: resolve again
+  return res;
 }
 
 KernelResult<int> NetlinkKernelState::proxy_ndp_value(std::string_view interface) const {

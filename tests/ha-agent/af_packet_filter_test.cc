@@ -84,5 +84,66 @@ TEST(DestinationFilter, SolicitedNodeMulticastOnlyWhenAsked) {
     EXPECT_LT(pc + 1 + std::max(big[pc].jt, big[pc].jf), big.size() + 1);
 }
 
+std::vector<std::uint8_t> ipv6_from_to(const char* src, const char* dst) {
+  auto p = ipv6_to(dst);
+  auto a = *mip6::Ipv6Address::parse(src);
+  std::copy(a.bytes().begin(), a.bytes().end(), p.begin() + 8);
+  return p;
+}
+
+// Issue #6: HARP peers' packets on a socket of their own (kOnly), the same
+// packets kept off the other socket (kExcept): each packet lands on one.
+TEST(SourceFilter, OnlyAndExceptSplitPeersFromTheRest) {
+  const std::vector<mip6::Ipv6Address> ours = {*mip6::Ipv6Address::parse("fd00:1::1")};
+  SourceRule peers;
+  for (const char* a : {"fd00:1::2", "fd00:1::3", "fd00:9::3"})
+    peers.addresses.push_back(*mip6::Ipv6Address::parse(a));
+  peers.mode = SourceRule::Mode::kOnly;
+  const auto only = build_packet_filter(ours, false, peers);
+  peers.mode = SourceRule::Mode::kExcept;
+  const auto except = build_packet_filter(ours, true, peers);
+  for (const char* src : {"fd00:1::2", "fd00:1::3", "fd00:9::3"}) {
+    EXPECT_NE(run_destination_filter(only, ipv6_from_to(src, "fd00:1::1")), 0u) << src;
+    EXPECT_EQ(run_destination_filter(except, ipv6_from_to(src, "fd00:1::1")), 0u) << src;
+    // Still only to our addresses.
+    EXPECT_EQ(run_destination_filter(only, ipv6_from_to(src, "fd00:1::7")), 0u) << src;
+  }
+  for (const char* src : {"fd00:1::4", "fd00:9::2", "2001:db8::3", "fd00:1::"}) {
+    EXPECT_EQ(run_destination_filter(only, ipv6_from_to(src, "fd00:1::1")), 0u) << src;
+    EXPECT_NE(run_destination_filter(except, ipv6_from_to(src, "fd00:1::1")), 0u) << src;
+    EXPECT_NE(run_destination_filter(except, ipv6_from_to(src, "ff02::1:ff00:5")), 0u) << src;
+    EXPECT_EQ(run_destination_filter(except, ipv6_from_to(src, "fd00:1::7")), 0u) << src;
+  }
+  auto v4 = ipv6_from_to("fd00:1::2", "fd00:1::1");
+  v4[0] = 0x45;
+  EXPECT_EQ(run_destination_filter(only, v4), 0u);
+}
+
+TEST(SourceFilter, FullListsStillFitEightBitJumps) {
+  std::vector<mip6::Ipv6Address> ours;
+  for (int i = 0; i < 30; ++i)
+    ours.push_back(*mip6::Ipv6Address::parse("fd00:1::" + std::to_string(i + 1)));
+  SourceRule peers;
+  for (int i = 0; i < 8; ++i)
+    peers.addresses.push_back(*mip6::Ipv6Address::parse("fd00:2::" + std::to_string(i + 1)));
+  for (auto mode : {SourceRule::Mode::kOnly, SourceRule::Mode::kExcept}) {
+    peers.mode = mode;
+    const auto prog = build_packet_filter(ours, true, peers);
+    for (std::size_t pc = 0; pc < prog.size(); ++pc)
+      EXPECT_LT(pc + 1 + std::max(prog[pc].jt, prog[pc].jf), prog.size() + 1);
+    // 30 destinations do not fit next to 8 sources: every destination is
+    // kept (as with more than 30 before), the source rule still holds.
+    const bool only = mode == SourceRule::Mode::kOnly;
+    EXPECT_EQ(run_destination_filter(prog, ipv6_from_to("fd00:2::8", "2001:db8::1")) != 0, only);
+    EXPECT_EQ(run_destination_filter(prog, ipv6_from_to("fd00:3::1", "2001:db8::1")) != 0, !only);
+  }
+  // A short destination list keeps being checked next to 8 sources.
+  peers.mode = SourceRule::Mode::kExcept;
+  const std::vector<mip6::Ipv6Address> few(ours.begin(), ours.begin() + 5);
+  const auto prog = build_packet_filter(few, true, peers);
+  EXPECT_NE(run_destination_filter(prog, ipv6_from_to("fd00:3::1", "fd00:1::5")), 0u);
+  EXPECT_EQ(run_destination_filter(prog, ipv6_from_to("fd00:3::1", "fd00:1::6")), 0u);
+}
+
 }  // namespace
 }  // namespace ha_agent::io

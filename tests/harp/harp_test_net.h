@@ -59,6 +59,7 @@ struct SimNode {
   std::vector<std::pair<Clock::time_point, SendHomeAgentSwitch>> has_log;
   std::vector<Ipv6Address> released;
   std::vector<mip6::MobilityMessage> received;
+  std::vector<std::size_t> adopt_batches;  // AdoptBinding actions per HarpNode call
 };
 
 struct Delivery {
@@ -123,6 +124,7 @@ class TestNet {
   // Processes actions of node i as the daemon would.
   void handle(int i, HarpActions actions) {
     auto& n = nodes[static_cast<std::size_t>(i)];
+    if (const auto k = all_of<AdoptBinding>(actions).size(); k > 0) n.adopt_batches.push_back(k);
     for (auto& a : actions) {
       if (auto* m = std::get_if<SendHarpMessage>(&a)) {
         EXPECT_EQ(m->source, n.address);

@@ -180,5 +180,25 @@ TEST_F(RouteNetnsTest, UnknownInterfaceIsANamedError) {
       << g.error().message;
 }
 
+TEST_F(RouteNetnsTest, ReCreatedInterfaceIsResolvedAgain) {
+  // The interface index is cached per name; a re-created interface has a
+  // new index and the kernel answers ENODEV for the old one.
+  if (!netns::have_ip_tool()) GTEST_SKIP() << "needs ip(8) to delete the interface";
+  auto a = ks_->add_host_route({addr("fd00:99::100"), "ha0", std::nullopt, 10});
+  ASSERT_TRUE(a) << a.error().to_string();
+  (void)netns::run("ip link del ha0");
+  ASSERT_EQ(netns::create_veth("ha0", "mn0"), "");
+  ASSERT_EQ(netns::add_address("ha0", "fd00:12::1/64"), "");
+  const HostRoute again{addr("fd00:99::200"), "ha0", std::nullopt, 10};
+  auto b = ks_->add_host_route(again);
+  ASSERT_TRUE(b) << b.error().to_string();
+  EXPECT_EQ(*b, ChangeOutcome::kApplied);
+  EXPECT_TRUE(contains(routes(), again));
+  const ProxyNdpEntry e{addr("fd00:12::100"), "ha0"};
+  auto p = ks_->add_proxy_ndp(e);
+  ASSERT_TRUE(p) << p.error().to_string();
+  EXPECT_TRUE(contains(proxies(), e));
+}
+
 }  // namespace
 }  // namespace kernel
