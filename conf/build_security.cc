@@ -53,7 +53,7 @@ std::optional<SaPairConfig> build_sa_pair(const Msg& m, const Scope& s, BuildCon
     }
     if (files_ok)
       sa.key_files = KeyFiles{KeyFiles::Layout::kOneFilePerDirection, KeyPath(m.key_file_in(), ctx.key_dir),
-                              KeyPath(m.key_file_out(), ctx.key_dir_out)};
+                              std::make_shared<const KeyPath>(m.key_file_out(), ctx.key_dir_out)};
     ok = ok && files_ok;
   } else {
     s.error("key_file", "required: key_file, or key_file_in and key_file_out");

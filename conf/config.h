@@ -48,26 +48,34 @@ struct KeyFiles {
     kOneFilePerDirection,    // `key_file_in` + `key_file_out`
   };
   Layout layout = Layout::kOneFileBothDirections;
-  KeyPath in;   // `key_file` or `key_file_in`
-  KeyPath out;  // `key_file_out`; empty for kOneFileBothDirections
+  KeyPath in;  // `key_file` or `key_file_in`
+  // `key_file_out`; null for kOneFileBothDirections. Held by pointer (and
+  // never changed, so copies share it): the usual one-file form then costs
+  // 16 octets here instead of an empty second KeyPath (issue #4, memory per
+  // mobile node).
+  std::shared_ptr<const KeyPath> out;
   std::string inbound() const { return in.str(); }
   // Equal to inbound() for kOneFileBothDirections.
   std::string outbound() const {
-    return layout == Layout::kOneFileBothDirections ? in.str() : out.str();
+    if (layout == Layout::kOneFileBothDirections) return in.str();
+    return out ? out->str() : std::string();
   }
   bool operator==(const KeyFiles& o) const {
-    return layout == o.layout && in == o.in && out == o.out;
+    const bool same_out = out == o.out || (out && o.out && *out == *o.out);
+    return layout == o.layout && in == o.in && same_out;
   }
 };
 
 // A pair of manually keyed ESP transport-mode SAs (RFC 4303, RFC 3776 §4.2).
+// The small fields come first so they share one 16-octet word (a
+// MobileNodeConfig is 104 octets; issue #4, memory per mobile node).
 struct SaPairConfig {
   std::uint32_t spi_in = 0;   // >= 256 (RFC 4303 §2.1)
   std::uint32_t spi_out = 0;  // >= 256
-  crypto::EspAlgorithm algorithm = crypto::EspAlgorithm::kAesGcm128;
-  KeyFiles key_files;
-  bool extended_sequence_numbers = false;  // RFC 4303 §2.2.1
   std::uint32_t replay_window = 1024;      // 64..4096, inbound
+  crypto::EspAlgorithm algorithm = crypto::EspAlgorithm::kAesGcm128;
+  bool extended_sequence_numbers = false;  // RFC 4303 §2.2.1
+  KeyFiles key_files;
 };
 
 struct MobileNodeConfig {

@@ -2,6 +2,8 @@
 // (esp_sa.h). RFC 4303 §2 (format), §3.3 (outbound), §3.4 (inbound).
 #include "crypto/esp_sa.h"
 
+#include <openssl/crypto.h>
+
 #include <cstring>
 #include <limits>
 
@@ -41,21 +43,19 @@ mip6::Result<EspSaPtr, EspError> EspSa::create(SaParams params, SaTime now,
 }
 
 EspSa::EspSa(SaParams& p, EspContextCachePtr contexts, SaTime now)
-    : selector_(std::move(p.selector)),
-      key_(std::move(p.key)),
+    : key_(std::move(p.key)),
       contexts_(std::move(contexts)),
       context_id_(contexts_->register_sa()),
-      window_(p.direction == SaDirection::kInbound ? p.replay_window : ReplayWindow::kMinSize,
-              p.extended_sequence_numbers),
+      inbound_(p.direction == SaDirection::kInbound
+                   ? std::make_unique<InboundState>(InboundState{
+                         ReplayWindow(p.replay_window, p.extended_sequence_numbers),
+                         std::move(p.selector)})
+                   : nullptr),
       lifetime_(p.soft_lifetime, p.hard_lifetime, now),
       spi_(p.spi),
       direction_(p.direction),
       algorithm_(p.algorithm),
       esn_(p.extended_sequence_numbers) {
-  const EspLayout l = esp_layout(algorithm_);
-  iv_size_ = l.iv_size;
-  icv_size_ = l.icv_size;
-  align_ = l.alignment;
 }
 
 SaParams EspSa::params() const {
@@ -64,11 +64,21 @@ SaParams EspSa::params() const {
   p.direction = direction_;
   p.algorithm = algorithm_;
   p.extended_sequence_numbers = esn_;
-  p.replay_window = direction_ == SaDirection::kInbound ? window_.size() : ReplayWindow::kDefaultSize;
+  p.replay_window = inbound_ ? inbound_->window.size() : ReplayWindow::kDefaultSize;
   p.soft_lifetime = lifetime_.soft_limit();
   p.hard_lifetime = lifetime_.hard_limit();
-  p.selector = selector_;
+  if (inbound_) p.selector = inbound_->selector;
   return p;
+}
+
+const SpdSelector& EspSa::selector() const {
+  static const SpdSelector kNone{};  // a constant: outbound SAs keep no selector
+  return inbound_ ? inbound_->selector : kNone;
+}
+
+bool EspSa::has_key(std::span<const std::uint8_t> key) const {
+  const auto mine = key_.view();
+  return key.size() == mine.size() && CRYPTO_memcmp(key.data(), mine.data(), key.size()) == 0;
 }
 
 // key_ wipes itself; the shared contexts keyed with it are freed here.
@@ -87,8 +97,9 @@ std::uint64_t EspSa::max_sequence() const {
 std::size_t EspSa::protected_size(std::size_t payload_size) const {
   // Payload ‖ Padding ‖ Pad Length ‖ Next Header, aligned (§2.4).
   const std::size_t plain = payload_size + 2;
-  const std::size_t padded = (plain + align_ - 1) / align_ * align_;
-  return kEspHeaderSize + iv_size_ + padded + icv_size_;
+  const EspLayout l = esp_layout(algorithm_);
+  const std::size_t padded = (plain + l.alignment - 1) / l.alignment * l.alignment;
+  return kEspHeaderSize + l.iv_size + padded + l.icv_size;
 }
 
 mip6::Status<EspError> EspSa::jump_sequence(std::uint64_t next) {
@@ -100,8 +111,8 @@ mip6::Status<EspError> EspSa::jump_sequence(std::uint64_t next) {
 }
 
 mip6::Status<EspError> EspSa::restore_replay_window(std::uint64_t highest) {
-  if (direction_ != SaDirection::kInbound) return mip6::fail(EspError::kWrongDirection);
-  window_.restore(highest);
+  if (!inbound_) return mip6::fail(EspError::kWrongDirection);
+  inbound_->window.restore(highest);
   return mip6::Ok{};
 }
 
@@ -121,9 +132,10 @@ mip6::Result<EspSealed, EspError> EspSa::protect(std::span<const std::uint8_t> p
   std::uint8_t* p = out.data();
   put32(p, spi_);
   put32(p + 4, static_cast<std::uint32_t>(seq));  // low 32 bits only (§2.2.1)
-  std::uint8_t* plain = p + kEspHeaderSize + iv_size_;
+  const EspLayout l = esp_layout(algorithm_);
+  std::uint8_t* plain = p + kEspHeaderSize + l.iv_size;
   if (!payload.empty()) std::memmove(plain, payload.data(), payload.size());
-  const std::size_t plain_len = total - kEspHeaderSize - iv_size_ - icv_size_;
+  const std::size_t plain_len = total - kEspHeaderSize - l.iv_size - l.icv_size;
   const std::size_t pad = plain_len - payload.size() - 2;
   for (std::size_t i = 0; i < pad; ++i)  // default padding 1, 2, 3, ... (§2.4)
     plain[payload.size() + i] = static_cast<std::uint8_t>(i + 1);
@@ -140,26 +152,28 @@ mip6::Result<EspSealed, EspError> EspSa::protect(std::span<const std::uint8_t> p
 
 mip6::Result<EspOpened, EspError> EspSa::unprotect(std::span<const std::uint8_t> esp,
                                                    std::span<std::uint8_t> out, SaTime now) {
-  if (direction_ != SaDirection::kInbound) return mip6::fail(EspError::kWrongDirection);
-  const std::size_t fixed = kEspHeaderSize + iv_size_ + icv_size_;
-  if (esp.size() < fixed + align_) return mip6::fail(EspError::kTooShort);
+  if (!inbound_) return mip6::fail(EspError::kWrongDirection);
+  ReplayWindow& window = inbound_->window;
+  const EspLayout l = esp_layout(algorithm_);
+  const std::size_t fixed = kEspHeaderSize + l.iv_size + l.icv_size;
+  if (esp.size() < fixed + l.alignment) return mip6::fail(EspError::kTooShort);
   if (esp.size() > std::size_t{std::numeric_limits<int>::max()})
     return mip6::fail(EspError::kPayloadTooLarge);
   if (out.size() < esp.size()) return mip6::fail(EspError::kBufferTooSmall);
   if (lifetime_.hard_reached(now)) return mip6::fail(EspError::kSaExpired);
 
   // Cheap replay pre-check before any crypto (§3.4.3).
-  auto seq = window_.check(get32(esp.data() + 4));
+  auto seq = window.check(get32(esp.data() + 4));
   if (!seq) return mip6::fail(seq.error());
   const std::size_t ct_len = esp.size() - fixed;
-  if (ct_len % align_ != 0) return mip6::fail(EspError::kNotBlockAligned);
+  if (ct_len % l.alignment != 0) return mip6::fail(EspError::kNotBlockAligned);
 
   auto t = transform();
   if (!t) return mip6::fail(t.error());
   auto opened = (*t)->open(esp, *seq, esn_, out);
   if (!opened) return mip6::fail(opened.error());
   // Only an authenticated packet moves the window (§3.4.3).
-  window_.accept(*seq);
+  window.accept(*seq);
 
   // §2.4: Pad Length and padding content 1, 2, 3, ...; §3.4.4.1 padding check.
   const std::uint8_t pad = out[ct_len - 2];

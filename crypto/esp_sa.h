@@ -13,7 +13,11 @@
 // one cache, so an SA costs its key octets, not its key schedules.
 // It keeps only what packet processing needs (no copy of the SaParams it
 // was made from: issue #4, memory per mobile node); params() rebuilds a
-// view of them.
+// view of them. What only one direction needs is kept only there: the
+// replay window and the traffic selector (inbound policy check) live in a
+// block that only an inbound SA allocates; an outbound SA keeps its
+// sequence counter and nothing of the selector (the SPD holds the
+// outbound policy).
 // Algorithms and the CBC IV construction: see esp_gcm.cc and
 // esp_cbc_hmac.cc, or docs/crypto.md.
 #pragma once
@@ -70,8 +74,15 @@ class EspSa {
   SaDirection direction() const { return direction_; }
   EspAlgorithm algorithm() const { return algorithm_; }
   bool extended_sequence_numbers() const { return esn_; }
-  // Traffic selector the SA was created with (inbound policy check, RFC 4301 §5.2).
-  const SpdSelector& selector() const { return selector_; }
+  // Traffic selector the SA was created with (inbound policy check, RFC 4301
+  // §5.2). Kept by inbound SAs only: an outbound SA returns an empty
+  // selector (its policy is the SPD's).
+  const SpdSelector& selector() const;
+
+  // True when `key` is this SA's key material (constant-time comparison;
+  // the key itself never leaves the SA). A reload uses it to tell whether a
+  // key file changed without keeping a digest per SA.
+  bool has_key(std::span<const std::uint8_t> key) const;
 
   // Size of the ESP packet that protect() writes for a payload of n octets.
   std::size_t protected_size(std::size_t payload_size) const;
@@ -97,9 +108,7 @@ class EspSa {
   // to `highest` count as received.
   mip6::Status<EspError> restore_replay_window(std::uint64_t highest);
   // Inbound: the replay window (nullptr for an outbound SA).
-  const ReplayWindow* replay_window() const {
-    return direction_ == SaDirection::kInbound ? &window_ : nullptr;
-  }
+  const ReplayWindow* replay_window() const { return inbound_ ? &inbound_->window : nullptr; }
 
   // Soft/hard expiry events not yet reported, each returned once.
   LifetimeEvents poll_lifetime(SaTime now) { return lifetime_.poll(now); }
@@ -111,20 +120,24 @@ class EspSa {
   std::uint64_t max_sequence() const;
   mip6::Result<EspTransform*, EspError> transform();
 
-  SpdSelector selector_;
+  // What only an inbound SA needs (RFC 4303 §3.4.3, RFC 4301 §5.2).
+  struct InboundState {
+    ReplayWindow window;
+    SpdSelector selector;
+  };
+
   SecretBytes key_;
   EspContextCachePtr contexts_;
   std::uint64_t context_id_;
-  std::uint64_t last_seq_ = 0;  // outbound
-  ReplayWindow window_;         // inbound (unused, minimal, when outbound)
+  std::uint64_t last_seq_ = 0;            // outbound: last sequence number sent
+  std::unique_ptr<InboundState> inbound_;  // inbound SAs only
   SaLifetimeTracker lifetime_;
   std::uint32_t spi_;
   SaDirection direction_;
   EspAlgorithm algorithm_;
   bool esn_;
-  std::uint8_t iv_size_;
-  std::uint8_t icv_size_;
-  std::uint8_t align_;
+  // IV, ICV and alignment are not stored: esp_layout(algorithm_) gives
+  // them, and 3 octets less make the object fit a smaller malloc chunk.
 };
 
 }  // namespace crypto

@@ -10,52 +10,56 @@ bool unlimited(const SaLifetime& l) { return l.bytes == 0 && l.packets == 0 && l
 
 SaLifetimeTracker::SaLifetimeTracker(const SaLifetime& soft, const SaLifetime& hard,
                                      SaTime created)
-    : limits_(unlimited(soft) && unlimited(hard)
-                  ? nullptr
-                  : std::make_unique<const Limits>(Limits{soft, hard, created})) {}
+    : state_(unlimited(soft) && unlimited(hard)
+                 ? nullptr
+                 : std::make_unique<State>(State{soft, hard, created})) {}
 
 void SaLifetimeTracker::count(std::uint64_t bytes) {
-  bytes_ += bytes;
-  ++packets_;
+  if (!state_) return;  // no limit to reach: nothing to count
+  state_->bytes += bytes;
+  ++state_->packets;
 }
 
-// Called only with limits_ set (soft_reached/hard_reached check it).
+// Called only with state_ set (soft_reached/hard_reached check it).
 bool SaLifetimeTracker::reached(const SaLifetime& l, SaTime now) const {
-  if (l.bytes != 0 && bytes_ >= l.bytes) return true;
-  if (l.packets != 0 && packets_ >= l.packets) return true;
-  if (l.seconds != 0 && now - limits_->created >= std::chrono::seconds(l.seconds)) return true;
+  if (l.bytes != 0 && state_->bytes >= l.bytes) return true;
+  if (l.packets != 0 && state_->packets >= l.packets) return true;
+  if (l.seconds != 0 && now - state_->created >= std::chrono::seconds(l.seconds)) return true;
   return false;
 }
 
 LifetimeEvents SaLifetimeTracker::poll(SaTime now) {
   LifetimeEvents ev;
+  if (!state_) return ev;
+  State& s = *state_;
   const bool hard = hard_reached(now);
   // A hard expiry implies the soft one: report both if soft was never seen.
-  if (!soft_reported_ && (soft_reached(now) || hard)) {
-    soft_reported_ = true;
+  if (!s.soft_reported && (soft_reached(now) || hard)) {
+    s.soft_reported = true;
     ev.soft_expired = true;
   }
-  if (!hard_reported_ && hard) {
-    hard_reported_ = true;
+  if (!s.hard_reported && hard) {
+    s.hard_reported = true;
     ev.hard_expired = true;
   }
   return ev;
 }
 
 bool SaLifetimeTracker::volume_event_pending() const {
-  if (!limits_) return false;
-  auto volume = [this](const SaLifetime& l) {
-    return (l.bytes != 0 && bytes_ >= l.bytes) || (l.packets != 0 && packets_ >= l.packets);
+  if (!state_) return false;
+  const State& s = *state_;
+  auto volume = [&s](const SaLifetime& l) {
+    return (l.bytes != 0 && s.bytes >= l.bytes) || (l.packets != 0 && s.packets >= l.packets);
   };
-  return (!soft_reported_ && volume(limits_->soft)) || (!hard_reported_ && volume(limits_->hard));
+  return (!s.soft_reported && volume(s.soft)) || (!s.hard_reported && volume(s.hard));
 }
 
 std::optional<SaTime> SaLifetimeTracker::next_deadline() const {
   std::optional<SaTime> d;
-  if (!limits_) return d;
-  const Limits& l = *limits_;
-  if (!soft_reported_ && l.soft.seconds != 0) d = l.created + std::chrono::seconds(l.soft.seconds);
-  if (!hard_reported_ && l.hard.seconds != 0) {
+  if (!state_) return d;
+  const State& l = *state_;
+  if (!l.soft_reported && l.soft.seconds != 0) d = l.created + std::chrono::seconds(l.soft.seconds);
+  if (!l.hard_reported && l.hard.seconds != 0) {
     const SaTime h = l.created + std::chrono::seconds(l.hard.seconds);
     if (!d || h < *d) d = h;
   }

@@ -5,9 +5,10 @@
 // every packet ("SA expired"); a soft expiry only asks for a rekey.
 // Byte counts are of the protected payload (what the SA carried).
 // An SA without limits (all zero, the case of every configured SA today)
-// keeps only its two counters: the limits and the creation time live in a
-// separate block allocated only when some limit is set (issue #4, memory
-// per mobile node).
+// keeps one null pointer: the limits, the creation time, the counters and
+// what was reported live in a block allocated only when some limit is set
+// (issue #4, memory per mobile node). Without limits nothing is counted
+// (the counters exist to find limits; bytes()/packets() then read 0).
 #pragma once
 
 #include <chrono>
@@ -34,8 +35,8 @@ class SaLifetimeTracker {
 
   // One packet of `bytes` payload octets processed.
   void count(std::uint64_t bytes);
-  bool soft_reached(SaTime now) const { return limits_ && reached(limits_->soft, now); }
-  bool hard_reached(SaTime now) const { return limits_ && reached(limits_->hard, now); }
+  bool soft_reached(SaTime now) const { return state_ && reached(state_->soft, now); }
+  bool hard_reached(SaTime now) const { return state_ && reached(state_->hard, now); }
   // Events not reported before; each is returned by exactly one call.
   LifetimeEvents poll(SaTime now);
   // Earliest time-based expiry not yet reported (for the caller's timer).
@@ -44,25 +45,26 @@ class SaLifetimeTracker {
   // poll(): the SAD uses it to schedule a poll right after the packet.
   bool volume_event_pending() const;
 
-  std::uint64_t bytes() const { return bytes_; }
-  std::uint64_t packets() const { return packets_; }
+  // Payload octets and packets counted so far; 0 for an SA without limits.
+  std::uint64_t bytes() const { return state_ ? state_->bytes : 0; }
+  std::uint64_t packets() const { return state_ ? state_->packets : 0; }
   // The limits given at construction (all zero: none).
-  SaLifetime soft_limit() const { return limits_ ? limits_->soft : SaLifetime{}; }
-  SaLifetime hard_limit() const { return limits_ ? limits_->hard : SaLifetime{}; }
+  SaLifetime soft_limit() const { return state_ ? state_->soft : SaLifetime{}; }
+  SaLifetime hard_limit() const { return state_ ? state_->hard : SaLifetime{}; }
 
  private:
-  struct Limits {
+  struct State {
     SaLifetime soft;
     SaLifetime hard;
     SaTime created;
+    std::uint64_t bytes = 0;
+    std::uint64_t packets = 0;
+    bool soft_reported = false;
+    bool hard_reported = false;
   };
   bool reached(const SaLifetime& l, SaTime now) const;
 
-  std::unique_ptr<const Limits> limits_;  // null: no limit at all
-  std::uint64_t bytes_ = 0;
-  std::uint64_t packets_ = 0;
-  bool soft_reported_ = false;
-  bool hard_reported_ = false;
+  std::unique_ptr<State> state_;  // null: no limit at all
 };
 
 }  // namespace crypto

@@ -6,11 +6,9 @@ namespace crypto {
 
 mip6::Status<EspError> SecurityAssociationDatabase::add(EspSaPtr sa) {
   const SaDirection d = sa->direction();
-  const std::uint32_t spi = sa->spi();
-  auto [it, inserted] = map(d).try_emplace(spi);
-  if (!inserted) return mip6::fail(EspError::kDuplicateSpi);
-  it->second = std::move(sa);
-  const EspSa& s = *it->second;
+  EspSa* added = sa.get();
+  if (!map(d).insert(sa)) return mip6::fail(EspError::kDuplicateSpi);
+  const EspSa& s = *added;
   SaTime at = s.next_lifetime_deadline().value_or(SaTime::max());
   // An SA may arrive having carried traffic already (a limit reached before).
   if (s.lifetime().volume_event_pending()) at = SaTime::min();
@@ -19,24 +17,18 @@ mip6::Status<EspError> SecurityAssociationDatabase::add(EspSaPtr sa) {
 }
 
 bool SecurityAssociationDatabase::remove(SaDirection d, std::uint32_t spi) {
-  auto& m = map(d);
-  auto it = m.find(spi);
-  if (it == m.end()) return false;
-  reindex(*it->second, SaTime::max());
-  m.erase(it);
-  return true;
+  EspSa* sa = map(d).find(spi);
+  if (sa == nullptr) return false;
+  reindex(*sa, SaTime::max());
+  return map(d).erase(spi);
 }
 
 EspSa* SecurityAssociationDatabase::find(SaDirection d, std::uint32_t spi) {
-  auto& m = map(d);
-  auto it = m.find(spi);
-  return it == m.end() ? nullptr : it->second.get();
+  return map(d).find(spi);
 }
 
 const EspSa* SecurityAssociationDatabase::find(SaDirection d, std::uint32_t spi) const {
-  const auto& m = map(d);
-  auto it = m.find(spi);
-  return it == m.end() ? nullptr : it->second.get();
+  return map(d).find(spi);
 }
 
 SaTime SecurityAssociationDatabase::indexed_at(const EspSa& sa) const {
@@ -71,9 +63,8 @@ mip6::Result<SadOpened, EspError> SecurityAssociationDatabase::unprotect(
   const std::uint32_t spi = (std::uint32_t{esp[0]} << 24) | (std::uint32_t{esp[1]} << 16) |
                             (std::uint32_t{esp[2]} << 8) | std::uint32_t{esp[3]};
   // RFC 4303 §3.4.2: no SA for this SPI -> discard (and audit).
-  auto it = inbound_.find(spi);
-  if (it == inbound_.end()) return mip6::fail(EspError::kUnknownSpi);
-  EspSa* sa = it->second.get();
+  EspSa* sa = inbound_.find(spi);
+  if (sa == nullptr) return mip6::fail(EspError::kUnknownSpi);
   auto r = sa->unprotect(esp, out, now);
   if (!r) return mip6::fail(r.error());
   note_packet(*sa, now);
@@ -83,11 +74,11 @@ mip6::Result<SadOpened, EspError> SecurityAssociationDatabase::unprotect(
 mip6::Result<EspSealed, EspError> SecurityAssociationDatabase::protect(
     std::uint32_t spi, std::span<const std::uint8_t> payload, std::uint8_t next_header,
     std::span<std::uint8_t> out, SaTime now) {
-  auto it = outbound_.find(spi);
-  if (it == outbound_.end()) return mip6::fail(EspError::kUnknownSpi);
-  auto r = it->second->protect(payload, next_header, out, now);
+  EspSa* sa = outbound_.find(spi);
+  if (sa == nullptr) return mip6::fail(EspError::kUnknownSpi);
+  auto r = sa->protect(payload, next_header, out, now);
   if (!r) return mip6::fail(r.error());
-  note_packet(*it->second, now);
+  note_packet(*sa, now);
   return *r;
 }
 
@@ -96,7 +87,7 @@ void SecurityAssociationDatabase::poll_lifetimes(SaTime now,
   while (!deadlines_.empty()) {
     const auto [at, d, spi] = *deadlines_.begin();
     if (at > now) break;
-    EspSa& sa = *map(d).at(spi);  // the index only holds SAs of the maps
+    EspSa& sa = *map(d).find(spi);  // the index only holds SAs of the tables
     auto ev = sa.poll_lifetime(now);
     if (ev.any()) events.push_back({spi, d, ev});
     // What is left: the next time limit (hard after soft), if any. poll()

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "crypto/esp_sa.h"
+#include "crypto/spi_table.h"
 
 namespace crypto {
 
@@ -66,7 +67,7 @@ class SecurityAssociationDatabase {
   std::size_t lifetime_index_size() const { return deadlines_.size(); }
 
  private:
-  using Map = std::unordered_map<std::uint32_t, EspSaPtr>;
+  using Map = SpiTable;
   using DeadlineKey = std::tuple<SaTime, SaDirection, std::uint32_t>;
   using SaKey = std::pair<SaDirection, std::uint32_t>;
   struct SaKeyHash {
@@ -85,7 +86,7 @@ class SecurityAssociationDatabase {
   // After a packet: a byte/packet limit just reached is due at `now`.
   void note_packet(const EspSa& sa, SaTime now);
 
-  // The maps hold only the SA pointers; the deadline of the few SAs with a
+  // The tables hold only the SA pointers (spi_table.h); the deadline of the few SAs with a
   // lifetime sits in indexed_ (memory per mobile node, issue #4).
   Map inbound_;
   Map outbound_;

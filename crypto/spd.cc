@@ -2,6 +2,8 @@
 #include "crypto/spd.h"
 
 #include <algorithm>
+#include <limits>
+#include <utility>
 
 namespace crypto {
 
@@ -35,13 +37,71 @@ bool SecurityPolicyDatabase::before(const Entry& a, const Entry& b) {
   return a.order < b.order;
 }
 
+std::size_t SecurityPolicyDatabase::exact_home(const mip6::Ipv6Address& a) const {
+  const std::uint64_t h =
+      static_cast<std::uint64_t>(mip6::Ipv6AddressHash{}(a)) * 0x9e3779b97f4a7c15ull;
+  return static_cast<std::size_t>(h >> 32) & (exact_.size() - 1);
+}
+
+const mip6::Ipv6Address& SecurityPolicyDatabase::remote_of(std::uint32_t spi) const {
+  return by_spi_.at(spi).selector.remote.address;
+}
+
+void SecurityPolicyDatabase::exact_insert(std::uint32_t spi) {
+  if ((exact_size_ + 1) * 4 > exact_.size() * 3) {
+    std::vector<std::uint32_t> old(exact_.empty() ? 16 : 2 * exact_.size(), 0);
+    old.swap(exact_);
+    for (std::uint32_t s : old) {
+      if (s == 0) continue;
+      std::size_t i = exact_home(remote_of(s));
+      while (exact_[i] != 0) i = exact_next(i);
+      exact_[i] = s;
+    }
+  }
+  std::size_t i = exact_home(remote_of(spi));
+  while (exact_[i] != 0) i = exact_next(i);
+  exact_[i] = spi;
+  ++exact_size_;
+}
+
+// Called while by_spi_ still holds `spi` (its address gives the run).
+void SecurityPolicyDatabase::exact_erase(std::uint32_t spi) {
+  std::size_t hole = exact_home(remote_of(spi));
+  while (exact_[hole] != spi) hole = exact_next(hole);  // it is in the run
+  exact_[hole] = 0;
+  --exact_size_;
+  // Backward-shift deletion: a later SPI of the run moves into the hole
+  // unless its home slot lies cyclically in (hole, j]; no tombstones.
+  for (std::size_t j = exact_next(hole); exact_[j] != 0; j = exact_next(j)) {
+    const std::size_t k = exact_home(remote_of(exact_[j]));
+    const bool stays = hole <= j ? (hole < k && k <= j) : (hole < k || k <= j);
+    if (stays) continue;
+    exact_[hole] = exact_[j];
+    exact_[j] = 0;
+    hole = j;
+  }
+}
+
+void SecurityPolicyDatabase::renumber() {
+  std::vector<std::pair<std::uint32_t, Entry*>> all;
+  all.reserve(by_spi_.size());
+  for (auto& [spi, e] : by_spi_) all.emplace_back(e.order, &e);
+  std::sort(all.begin(), all.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  next_order_ = 0;
+  for (auto& [order, e] : all) e->order = next_order_++;
+}
+
 mip6::Status<EspError> SecurityPolicyDatabase::add(const SpdSelector& selector,
                                                    std::uint32_t outbound_spi) {
+  // SPI 0 is never an SA's (RFC 4303 §2.1); the exact index uses it as "empty".
+  if (outbound_spi == 0) return mip6::fail(EspError::kBadSpi);
+  if (next_order_ == std::numeric_limits<std::uint32_t>::max()) renumber();
   auto [it, fresh] = by_spi_.try_emplace(outbound_spi, Entry{selector, next_order_});
   if (!fresh) return mip6::fail(EspError::kDuplicateSpi);
   ++next_order_;
   if (selector.remote.length >= 128) {
-    exact_.emplace(selector.remote.address, outbound_spi);
+    exact_insert(outbound_spi);
   } else {
     auto pos = std::upper_bound(prefixes_.begin(), prefixes_.end(), outbound_spi,
                                 [this](std::uint32_t a, std::uint32_t b) {
@@ -57,12 +117,7 @@ bool SecurityPolicyDatabase::remove(std::uint32_t outbound_spi) {
   if (it == by_spi_.end()) return false;
   const SpdSelector& s = it->second.selector;
   if (s.remote.length >= 128) {
-    auto [b, e] = exact_.equal_range(s.remote.address);
-    for (auto x = b; x != e; ++x)
-      if (x->second == outbound_spi) {
-        exact_.erase(x);
-        break;
-      }
+    exact_erase(outbound_spi);
   } else {
     prefixes_.erase(std::remove(prefixes_.begin(), prefixes_.end(), outbound_spi), prefixes_.end());
   }
@@ -84,8 +139,9 @@ mip6::Result<std::uint32_t, EspError> SecurityPolicyDatabase::select(
   // Every exact policy comes before every prefix (longer remote first).
   const Entry* best = nullptr;
   std::uint32_t best_spi = 0;
-  auto [b, e] = exact_.equal_range(p.destination);
-  for (auto x = b; x != e; ++x) better(x->second, p, best, best_spi);
+  if (!exact_.empty())
+    for (std::size_t i = exact_home(p.destination); exact_[i] != 0; i = exact_next(i))
+      if (remote_of(exact_[i]) == p.destination) better(exact_[i], p, best, best_spi);
   if (best) return best_spi;
   for (std::uint32_t spi : prefixes_)
     if (better(spi, p, best, best_spi)) return best_spi;  // the list is in before() order

@@ -69,21 +69,38 @@ class SecurityPolicyDatabase {
  private:
   struct Entry {
     SpdSelector selector;
-    std::uint64_t order;  // insertion order, the last tie-break
+    // Insertion order, the last tie-break. 32 bits keep the hash node in a
+    // smaller malloc chunk (issue #4); renumber() compacts the numbers
+    // before they could wrap.
+    std::uint32_t order;
   };
   using Policies = std::unordered_map<std::uint32_t, Entry>;  // by outbound SPI
   static bool before(const Entry& a, const Entry& b);
   // True when `spi`'s policy selects p and comes before `best` (if any).
   bool better(std::uint32_t spi, const OutboundPacketInfo& p, const Entry*& best,
               std::uint32_t& best_spi) const;
+  // Gives the policies orders 0..size()-1, keeping their relative order.
+  void renumber();
 
-  // Each selector is stored once (issue #4, memory per mobile node); the
-  // indexes hold SPIs. Exact remote addresses (one /128 per mobile node):
-  // a hash multimap; other remote prefixes: a list in before() order.
+  // Exact remote addresses (one /128 per mobile node): SPIs in an
+  // open-addressing table (linear probing, backward-shift deletion, at
+  // most 75 % full) hashed by the policy's remote address, which is read
+  // from by_spi_ instead of being stored again (issue #4, memory per
+  // mobile node: ≈ 7 octets per policy instead of ≈ 56 for a multimap
+  // node and bucket). Several policies may share an address.
+  std::size_t exact_home(const mip6::Ipv6Address& a) const;
+  std::size_t exact_next(std::size_t i) const { return (i + 1) & (exact_.size() - 1); }
+  const mip6::Ipv6Address& remote_of(std::uint32_t spi) const;
+  void exact_insert(std::uint32_t spi);
+  void exact_erase(std::uint32_t spi);
+
+  // Each selector is stored once (by_spi_); the indexes hold SPIs. Other
+  // remote prefixes: a list in before() order.
   Policies by_spi_;
-  std::unordered_multimap<mip6::Ipv6Address, std::uint32_t> exact_;
+  std::vector<std::uint32_t> exact_;  // SPIs, 0 = empty (SPIs are >= 256); size 0 or 2^k
+  std::size_t exact_size_ = 0;
   std::vector<std::uint32_t> prefixes_;
-  std::uint64_t next_order_ = 0;
+  std::uint32_t next_order_ = 0;
 };
 
 }  // namespace crypto

@@ -7,11 +7,15 @@
 //   sad+spd  as shared, with the daemon's selector (HA address -> HoA/128,
 //            bound to the HoA), both SAs in a SAD and the outbound policy
 //            in an SPD: the crypto/ part of one configured mobile node
+//   binding  one mip6::BindingCache entry with its timer (no reserve(), as
+//            HomeAgent fills it): the mip6/ part of one registered MN
 // Usage: esp_memory_bench [N]   (default 10000). Prints one line per case.
 #include <malloc.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,6 +23,7 @@
 #include "crypto/esp_sa.h"
 #include "crypto/sad.h"
 #include "crypto/spd.h"
+#include "mip6/binding_cache.h"
 
 namespace {
 
@@ -122,6 +127,22 @@ void run_tables(crypto::EspAlgorithm a, std::size_t n) {
               static_cast<double>(h2 - h1) / n, h1 - h0);
 }
 
+// Binding cache entries as HomeAgent holds them (put() one by one).
+void run_bindings(std::size_t n) {
+  const std::size_t h0 = heap();
+  auto cache = std::make_unique<mip6::BindingCache>();
+  const std::size_t h1 = heap();
+  for (std::size_t i = 0; i < n; ++i) {
+    mip6::BindingCacheEntry e;
+    e.home_address = *selector(static_cast<std::uint32_t>(i)).home_address;
+    e.care_of_address = *mip6::Ipv6Address::parse("fd00:2::10");
+    cache->put(e, mip6::Clock::time_point{} + std::chrono::seconds(i % 600));
+  }
+  const std::size_t h2 = heap();
+  std::printf("%-24s %-7s N=%zu  heap per binding (entry, index, timer): %6.0f B  (fixed: %zu B)\n",
+              "mip6::BindingCache", "binding", n, static_cast<double>(h2 - h1) / n, h1 - h0);
+}
+
 int main(int argc, char** argv) {
   const std::size_t n = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 10000;
   if (n == 0) return 2;
@@ -132,7 +153,9 @@ int main(int argc, char** argv) {
     for (bool shared : {true, false}) run(a, shared, n);
     run_tables(a, n);
   }
-  std::printf("sizeof: EspSa %zu B, SpdSelector %zu B, ReplayWindow %zu B\n", sizeof(crypto::EspSa),
-              sizeof(crypto::SpdSelector), sizeof(crypto::ReplayWindow));
+  run_bindings(n);
+  std::printf("sizeof: EspSa %zu B, SpdSelector %zu B, ReplayWindow %zu B, BindingCacheEntry %zu B\n",
+              sizeof(crypto::EspSa), sizeof(crypto::SpdSelector), sizeof(crypto::ReplayWindow),
+              sizeof(mip6::BindingCacheEntry));
   return 0;
 }

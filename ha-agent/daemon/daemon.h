@@ -21,6 +21,7 @@
 #include "ha-agent/admin/admin_server.h"
 #include "ha-agent/daemon/loop_watch.h"
 #include "ha-agent/daemon/privileges.h"
+#include "ha-agent/daemon/proxy_nd_targets.h"
 #include "ha-agent/daemon/daemon_kernel_io.h"
 #include "ha-agent/daemon/security_setup.h"
 #include "ha-agent/daemon/service_notify.h"
@@ -199,9 +200,9 @@ class Daemon {
     int left;
   };
   std::deque<NaRepeat> na_repeats_;
-  // User-space proxy ND: the addresses we answer NS for (HoA and its
-  // link-local), each to the home address of its binding.
-  std::unordered_map<mip6::Ipv6Address, mip6::Ipv6Address> user_space_proxy_;
+  // User-space proxy ND: one entry per binding, its HoA and L flag; NS for
+  // the HoA and, with L, its link-local are answered (proxy_nd_targets.h).
+  ProxyNdTargets user_space_proxy_;
   // Routes, kernel proxy entries and NAs still to do, in order.
   struct KernelWork {
     mip6::Ipv6Address home_address;

@@ -26,14 +26,12 @@ constexpr std::size_t kKernelWorkBatch = 64;  // then per turn of the loop
 
 void Daemon::queue_kernel_work(const mip6::Ipv6Address& home_address,
                                const std::optional<mip6::Ipv6Address>& link_local, bool install) {
-  if (config_.proxy_nd_in_user_space)
-    for (const auto& addr : {std::optional(home_address), link_local}) {
-      if (!addr) continue;
-      if (install)
-        user_space_proxy_[*addr] = home_address;
-      else
-        user_space_proxy_.erase(*addr);
-    }
+  if (config_.proxy_nd_in_user_space) {
+    if (install)
+      user_space_proxy_.add(home_address, link_local.has_value());
+    else
+      user_space_proxy_.remove(home_address);
+  }
   kernel_work_.push_back({home_address, link_local, install});
 }
 

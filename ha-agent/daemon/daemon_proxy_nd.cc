@@ -48,10 +48,9 @@ bool Daemon::answer_neighbor_solicitation(std::span<const std::uint8_t> packet, 
   }
   const auto* ns = std::get_if<mip6::NeighborSolicitation>(&*parsed);
   if (!ns) return false;
-  auto it = user_space_proxy_.find(ns->target);
   // Others' targets arrive because of all-multicast; ours (the HA's own
   // addresses) the kernel answers itself.
-  if (it == user_space_proxy_.end()) {
+  if (!user_space_proxy_.answers(ns->target)) {
     count("not_proxied");
     return true;
   }

@@ -60,11 +60,6 @@ bool is_permission_error(const KeyFileError& e) {
          (e.sys_errno == EACCES || e.sys_errno == EPERM);
 }
 
-bool same_digest(const SecuritySetup& s, std::uint32_t spi_in, const std::array<std::uint8_t, 32>& d) {
-  auto it = s.key_digests.find(spi_in);
-  return it != s.key_digests.end() && it->second == d;
-}
-
 bool spis_free(const SecuritySetup& s, const PreparedSaPair& p) {
   return s.sad.find(crypto::SaDirection::kInbound, p.spi_in) == nullptr &&
          s.sad.find(crypto::SaDirection::kOutbound, p.spi_out) == nullptr;
@@ -204,7 +199,7 @@ bool Daemon::prepare_reload(ReloadPlan& plan, admin::ReloadReply& reply) {
       continue;
     }
     if (!new_or_changed.count(mn.home_address)) {
-      if (same_digest(security_, mn.sa.spi_in, keys->digest)) continue;  // kept as it is
+      if (same_keys(security_, mn.sa.spi_in, mn.sa.spi_out, *keys)) continue;  // kept as it is
       conf::mark_key_changed(plan.diff, *running.at(mn.home_address), mn);
     }
     SaPairSpec spec{local, mn.home_address, mn.home_address, &mn.sa, SaRole::kHomeAgent};
@@ -225,7 +220,7 @@ bool Daemon::prepare_reload(ReloadPlan& plan, admin::ReloadReply& reply) {
         continue;
       }
       if (!peers_new.count(p.address)) {
-        if (same_digest(security_, p.sa.spi_in, keys->digest)) continue;
+        if (same_keys(security_, p.sa.spi_in, p.sa.spi_out, *keys)) continue;
         for (const auto& old : config_.harp->peers)
           if (old.address == p.address) conf::mark_peer_key_changed(plan.diff, old, p);
       }

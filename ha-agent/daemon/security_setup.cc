@@ -1,7 +1,5 @@
 #include "ha-agent/daemon/security_setup.h"
 
-#include <openssl/evp.h>
-
 #include "crypto/esp_error.h"
 #include "crypto/esp_sa.h"
 #include "ha-agent/keys/key_file.h"
@@ -45,15 +43,14 @@ mip6::Result<SaKeys, KeyFileError> load_sa_keys(const conf::SaPairConfig& c, SaR
     k.in = std::move(in).value();
     k.out = std::move(out).value();
   }
-  EVP_MD_CTX* h = EVP_MD_CTX_new();
-  unsigned len = 0;
-  if (h == nullptr || EVP_DigestInit_ex(h, EVP_sha256(), nullptr) != 1 ||
-      EVP_DigestUpdate(h, k.in.view().data(), k.in.view().size()) != 1 ||
-      EVP_DigestUpdate(h, k.out.view().data(), k.out.view().size()) != 1 ||
-      EVP_DigestFinal_ex(h, k.digest.data(), &len) != 1)
-    k.digest.fill(0);  // then every reload sees "key material changed": safe
-  EVP_MD_CTX_free(h);
   return k;
+}
+
+bool same_keys(const SecuritySetup& s, std::uint32_t spi_in, std::uint32_t spi_out,
+               const SaKeys& keys) {
+  const crypto::EspSa* in = s.sad.find(crypto::SaDirection::kInbound, spi_in);
+  const crypto::EspSa* out = s.sad.find(crypto::SaDirection::kOutbound, spi_out);
+  return in && out && in->has_key(keys.in.view()) && out->has_key(keys.out.view());
 }
 
 mip6::Result<PreparedSaPair, std::string> prepare_sa_pair(const SecuritySetup& s, const SaPairSpec& spec,
@@ -63,7 +60,6 @@ mip6::Result<PreparedSaPair, std::string> prepare_sa_pair(const SecuritySetup& s
   pair.selector = selector_for(spec);
   pair.spi_in = c.spi_in;
   pair.spi_out = c.spi_out;
-  pair.key_digest = keys.digest;
   for (auto dir : {crypto::SaDirection::kInbound, crypto::SaDirection::kOutbound}) {
     crypto::SaParams p;
     const bool in = dir == crypto::SaDirection::kInbound;
@@ -99,7 +95,6 @@ mip6::Status<std::string> install_sa_pair(SecuritySetup& s, PreparedSaPair pair)
     return mip6::fail("policy for spi " + std::to_string(spi_out) + ": " +
                       std::string(crypto::to_string(st.error())));
   }
-  s.key_digests[spi_in] = pair.key_digest;
   return mip6::Ok{};
 }
 
@@ -107,7 +102,6 @@ void remove_sa_pair(SecuritySetup& s, std::uint32_t spi_in, std::uint32_t spi_ou
   s.spd.remove(spi_out);
   s.sad.remove(crypto::SaDirection::kOutbound, spi_out);
   s.sad.remove(crypto::SaDirection::kInbound, spi_in);
-  s.key_digests.erase(spi_in);
 }
 
 mip6::Status<std::string> add_sa_pair(SecuritySetup& s, const SaPairSpec& spec,

@@ -32,8 +32,9 @@ struct SecuritySetup {
   crypto::EspContextCachePtr contexts = crypto::EspContextCache::make();
   crypto::SecurityAssociationDatabase sad;
   crypto::SecurityPolicyDatabase spd;
-  // SHA-256 of the keys of each installed pair, by inbound SPI (reload).
-  std::unordered_map<std::uint32_t, std::array<std::uint8_t, 32>> key_digests;
+  // No copy or digest of the keys is kept for the reload: it compares the
+  // keys it loads with the installed SAs' own (same_keys(); issue #4, memory
+  // per mobile node).
 };
 
 // Which end of the SA pair this node is: the keys of a shared `key_file`
@@ -59,18 +60,19 @@ mip6::Status<std::string> add_sa_pair(SecuritySetup& s, const SaPairSpec& spec,
 struct SaKeys {
   crypto::SecretBytes in;
   crypto::SecretBytes out;
-  // SHA-256 over both keys: tells a reload whether a key file's contents
-  // changed without keeping a second copy of the keys. Never logged.
-  std::array<std::uint8_t, 32> digest{};
 };
 mip6::Result<SaKeys, KeyFileError> load_sa_keys(const conf::SaPairConfig& sa, SaRole role);
+// True when the installed pair (inbound SA spi_in, outbound SA spi_out) has
+// exactly these keys: the reload keeps such a pair as it is. False when
+// either SA is missing.
+bool same_keys(const SecuritySetup& s, std::uint32_t spi_in, std::uint32_t spi_out,
+               const SaKeys& keys);
 struct PreparedSaPair {
   crypto::EspSaPtr inbound;
   crypto::EspSaPtr outbound;
   crypto::SpdSelector selector;
   std::uint32_t spi_in = 0;
   std::uint32_t spi_out = 0;
-  std::array<std::uint8_t, 32> key_digest{};
 };
 mip6::Result<PreparedSaPair, std::string> prepare_sa_pair(const SecuritySetup& s, const SaPairSpec& spec,
                                                           SaKeys keys, crypto::SaTime now);

@@ -227,6 +227,43 @@ TEST(EspSa, CreateValidatesParameters) {
   EXPECT_TRUE((*sa)->params().key.empty()) << "key lives only in the cipher contexts";
 }
 
+// Direction-specific state (issue #4): only an inbound SA keeps a replay
+// window and its selector; an outbound SA reports neither.
+TEST(EspSa, DirectionSpecificState) {
+  auto po = params(EspAlgorithm::kAesGcm128, SaDirection::kOutbound);
+  auto pi = params(EspAlgorithm::kAesGcm128, SaDirection::kInbound, false, 0x1001, 256);
+  const auto hoa = *mip6::Ipv6Address::parse("fd00:1::5");
+  po.selector.home_address = hoa;
+  pi.selector.home_address = hoa;
+  auto out = make_sa(std::move(po));
+  auto in = make_sa(std::move(pi));
+  EXPECT_EQ(out->replay_window(), nullptr);
+  EXPECT_FALSE(out->selector().home_address.has_value());
+  EXPECT_FALSE(out->params().selector.home_address.has_value());
+  ASSERT_NE(in->replay_window(), nullptr);
+  EXPECT_EQ(in->replay_window()->size(), 256u);
+  EXPECT_EQ(in->params().replay_window, 256u);
+  EXPECT_EQ(in->selector().home_address, hoa);
+  EXPECT_EQ(in->params().selector.home_address, hoa);
+  EXPECT_EQ(out->restore_replay_window(5).error(), EspError::kWrongDirection);
+  std::vector<std::uint8_t> esp(64), back(64);
+  EXPECT_EQ(in->protect(payload(8), 135, esp, t0()).error(), EspError::kWrongDirection);
+  EXPECT_EQ(out->unprotect(esp, back, t0()).error(), EspError::kWrongDirection);
+}
+
+// has_key() compares key material without handing it out (reload).
+TEST(EspSa, HasKey) {
+  auto p = params(EspAlgorithm::kAesGcm128, SaDirection::kInbound);
+  const SecretBytes copy = p.key.clone();
+  auto sa = make_sa(std::move(p));
+  EXPECT_TRUE(sa->has_key(copy.view()));
+  SecretBytes other = copy.clone();
+  other.mutable_view()[3] ^= 1;
+  EXPECT_FALSE(sa->has_key(other.view()));
+  EXPECT_FALSE(sa->has_key(copy.view().first(copy.size() - 1)));
+  EXPECT_FALSE(sa->has_key({}));
+}
+
 TEST(EspSa, JumpSequenceOnlyForward) {
   auto out = make_sa(params(EspAlgorithm::kAesGcm128, SaDirection::kOutbound));
   ASSERT_TRUE(out->jump_sequence(100));

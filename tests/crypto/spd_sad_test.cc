@@ -2,6 +2,9 @@
 // (RFC 4301 §4.4, RFC 3776 §5, RFC 4877 §4).
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
+
 #include "crypto/sad.h"
 #include "crypto/spd.h"
 #include "tests/crypto/test_util.h"
@@ -82,6 +85,66 @@ TEST(Spd, ManyPerMnPoliciesAreFoundByAddress) {
   EXPECT_EQ(*spd.select({A("fd00:1::1"), Ipv6Address(b), 135, 6}), 0x1000u + 0x1234u);
 }
 
+// The exact-address index (open addressing over SPIs, spi_table-style):
+// random adds and removes of /128 policies, several per address (with and
+// without an MH type), against a brute-force model of the selection rule
+// (a specific MH type first, then insertion order).
+TEST(Spd, ExactIndexMatchesBruteForce) {
+  std::mt19937 rng(5);
+  SecurityPolicyDatabase spd;
+  struct Model {
+    Ipv6Address remote;
+    std::optional<std::uint8_t> mh;
+    std::uint64_t order;
+  };
+  std::map<std::uint32_t, Model> model;  // by SPI
+  std::uint64_t order = 0;
+  auto address = [](std::uint32_t i) {
+    auto b = A("fd00:1::").bytes();
+    b[15] = static_cast<std::uint8_t>(i);
+    return Ipv6Address(b);
+  };
+  for (int step = 0; step < 20000; ++step) {
+    const std::uint32_t spi = 0x100 + rng() % 600;
+    if (rng() % 3 != 0) {
+      const Ipv6Address r = address(rng() % 40);
+      const std::optional<std::uint8_t> mh =
+          rng() % 4 == 0 ? std::optional<std::uint8_t>(12) : std::nullopt;
+      SpdSelector sel;
+      sel.remote = Ipv6Prefix{r, 128};
+      sel.mh_type = mh;
+      auto st = spd.add(sel, spi);
+      ASSERT_EQ(st.ok(), model.count(spi) == 0);
+      if (st.ok()) model[spi] = {r, mh, order++};
+    } else {
+      ASSERT_EQ(spd.remove(spi), model.erase(spi) == 1);
+    }
+    ASSERT_EQ(spd.size(), model.size());
+    const Ipv6Address dst = address(rng() % 40);
+    const std::uint8_t mh_type = rng() % 2 ? 12 : 6;
+    std::optional<std::uint32_t> want;
+    const Model* best = nullptr;
+    for (const auto& [k, m] : model) {
+      if (m.remote != dst || (m.mh && *m.mh != mh_type)) continue;
+      const bool wins = !best || (m.mh.has_value() != best->mh.has_value()
+                                      ? m.mh.has_value()
+                                      : m.order < best->order);
+      if (wins) {
+        best = &m;
+        want = k;
+      }
+    }
+    auto got = spd.select({A("fd00:1::1"), dst, 135, mh_type});
+    if (want) {
+      ASSERT_TRUE(got) << step;
+      ASSERT_EQ(*got, *want) << step;
+    } else {
+      ASSERT_EQ(got.error(), EspError::kNoPolicy) << step;
+    }
+  }
+  EXPECT_EQ(spd.add(SpdSelector{}, 0).error(), EspError::kBadSpi);
+}
+
 TEST(SpdInbound, EachMismatchHasItsOwnReason) {
   // The HA's inbound SA from the MN with HoA fd00:1::100 (RFC 3776 §5).
   const auto s = selector("fd00:1::1", "fd00:1::100/128", {}, "fd00:1::100");
@@ -158,6 +221,42 @@ TEST(Sad, FindsInboundSaBySpiAndOpens) {
   EXPECT_EQ(sad.unprotect(esp, buf, t0()).error(), EspError::kUnknownSpi);
   EXPECT_EQ(sad.find(SaDirection::kInbound, 0x4042), nullptr);
   EXPECT_NE(sad.find(SaDirection::kOutbound, 0x4000), nullptr);
+}
+
+// The SAD's open-addressing SPI tables (spi_table.h): random adds and
+// removes (growth, backward-shift deletion, SPIs that collide in the low
+// bits) against a reference set; every SA is found by SPI exactly while
+// it is in, and in the right direction only.
+TEST(Sad, AddRemoveFindMatchReferenceModel) {
+  std::mt19937 rng(3);
+  SecurityAssociationDatabase sad;
+  std::map<std::pair<SaDirection, std::uint32_t>, bool> model;
+  for (int step = 0; step < 6000; ++step) {
+    const auto d = rng() % 2 ? SaDirection::kInbound : SaDirection::kOutbound;
+    const std::uint32_t spi = 0x1000 + (rng() % 400) * 4096;
+    const bool present = model.count({d, spi}) == 1;
+    if (rng() % 3 != 0) {
+      auto r = sad.add(make_sa(params(EspAlgorithm::kAesGcm128, d, false, spi)));
+      ASSERT_EQ(r.ok(), !present);
+      if (!r) {
+        EXPECT_EQ(r.error(), EspError::kDuplicateSpi);
+      }
+      model[{d, spi}] = true;
+    } else {
+      ASSERT_EQ(sad.remove(d, spi), present);
+      model.erase({d, spi});
+    }
+    ASSERT_EQ(sad.size(), model.size());
+    const std::uint32_t probe = 0x1000 + (rng() % 400) * 4096;
+    for (auto pd : {SaDirection::kInbound, SaDirection::kOutbound}) {
+      const EspSa* sa = sad.find(pd, probe);
+      ASSERT_EQ(sa != nullptr, model.count({pd, probe}) == 1);
+      if (sa) {
+        EXPECT_EQ(sa->spi(), probe);
+        EXPECT_EQ(sa->direction(), pd);
+      }
+    }
+  }
 }
 
 TEST(Sad, PollsLifetimesOfAllSas) {

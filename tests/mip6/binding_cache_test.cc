@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
+#include <random>
 #include <set>
 
 namespace mip6 {
@@ -110,6 +112,104 @@ TEST(BindingCache, LinkLocalOfHomeAddress) {
   EXPECT_FALSE(e.key_management());
   e.flags |= 0x1000;  // K
   EXPECT_TRUE(e.key_management());
+}
+
+// The open-addressing index, the dense slots and the timer heap against a
+// reference model (a map and the ordered (time, address) set the cache used
+// before): same entries, same timers, same first_due() answers after every
+// step of a random mix of put / reschedule / erase / clear, with many
+// addresses sharing their low octets (long probe runs) and equal times.
+TEST(BindingCache, MatchesReferenceModel) {
+  std::mt19937 rng(4);
+  BindingCache c;
+  std::map<Ipv6Address, std::pair<BindingCacheEntry, Clock::time_point>> model;
+  std::set<std::pair<Clock::time_point, Ipv6Address>> timers;
+  auto address = [&](std::uint32_t i) {
+    Ipv6Address::Bytes b = addr("fd00:1::").bytes();
+    b[7] = static_cast<std::uint8_t>(i % 7);  // same low octets in several /64s
+    b[14] = static_cast<std::uint8_t>(i >> 8);
+    b[15] = static_cast<std::uint8_t>(i);
+    return Ipv6Address(b);
+  };
+  for (int step = 0; step < 60000; ++step) {
+    const Ipv6Address hoa = address(rng() % 700);
+    const Clock::time_point at = kT0 + seconds(rng() % 50);
+    const unsigned op = rng() % 100;
+    auto it = model.find(hoa);
+    if (op < 50) {
+      BindingCacheEntry e = entry("fd00:1::", "2001:db8::1");
+      e.home_address = hoa;
+      e.refresh_count = static_cast<std::uint32_t>(step);
+      c.put(e, at);
+      if (it != model.end()) timers.erase({it->second.second, hoa});
+      model[hoa] = {e, at};
+      timers.insert({at, hoa});
+    } else if (op < 70) {
+      EXPECT_EQ(c.reschedule(hoa, at), it != model.end());
+      if (it != model.end()) {
+        timers.erase({it->second.second, hoa});
+        it->second.second = at;
+        timers.insert({at, hoa});
+      }
+    } else if (op < 99) {
+      auto removed = c.erase(hoa);
+      ASSERT_EQ(removed.has_value(), it != model.end());
+      if (removed) {
+        EXPECT_EQ(*removed, it->second.first);
+        timers.erase({it->second.second, hoa});
+        model.erase(it);
+      }
+    } else if (rng() % 20 == 0) {
+      c.clear();
+      model.clear();
+      timers.clear();
+    }
+    ASSERT_EQ(c.size(), model.size());
+    if (timers.empty()) {
+      ASSERT_FALSE(c.next_timer());
+    } else {
+      ASSERT_EQ(c.next_timer(), timers.begin()->first);
+      ASSERT_EQ(c.first_due(timers.begin()->first), timers.begin()->second);
+    }
+    const BindingCacheEntry* found = c.find(hoa);
+    auto m = model.find(hoa);
+    ASSERT_EQ(found != nullptr, m != model.end());
+    if (found) {
+      EXPECT_EQ(*found, m->second.first);
+      EXPECT_EQ(c.timer_of(hoa), m->second.second);
+    }
+  }
+  std::size_t visited = 0;
+  c.for_each([&](const BindingCacheEntry& e) {
+    ++visited;
+    auto m = model.find(e.home_address);
+    ASSERT_NE(m, model.end());
+    EXPECT_EQ(e, m->second.first);
+  });
+  EXPECT_EQ(visited, model.size());
+  // Draining by first_due() gives the model's timer order.
+  for (const auto& [at, hoa] : timers) {
+    ASSERT_EQ(c.first_due(at), hoa);
+    ASSERT_TRUE(c.erase(hoa));
+  }
+  EXPECT_TRUE(c.empty());
+}
+
+// A pointer from find() stays valid while other entries are added.
+TEST(BindingCache, FindPointerSurvivesInsertions) {
+  BindingCache c;
+  c.put(entry("fd00:1::1", "2001:db8::1"), kT0);
+  const BindingCacheEntry* e = c.find(addr("fd00:1::1"));
+  for (std::uint32_t i = 0; i < 5000; ++i) {
+    auto x = entry("fd00:2::", "2001:db8::2");
+    auto b = x.home_address.bytes();
+    b[14] = static_cast<std::uint8_t>(i >> 8);
+    b[15] = static_cast<std::uint8_t>(i);
+    x.home_address = Ipv6Address(b);
+    c.put(x, kT0 + seconds(i));
+  }
+  EXPECT_EQ(e, c.find(addr("fd00:1::1")));
+  EXPECT_EQ(e->care_of_address, addr("2001:db8::1"));
 }
 
 }  // namespace
