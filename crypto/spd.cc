@@ -125,9 +125,8 @@ bool SecurityPolicyDatabase::remove(std::uint32_t outbound_spi) {
   return true;
 }
 
-bool SecurityPolicyDatabase::better(std::uint32_t spi, const OutboundPacketInfo& p,
-                                    const Entry*& best, std::uint32_t& best_spi) const {
-  const Entry& e = by_spi_.at(spi);
+bool SecurityPolicyDatabase::better(std::uint32_t spi, const Entry& e, const OutboundPacketInfo& p,
+                                    const Entry*& best, std::uint32_t& best_spi) {
   if (!selects(e.selector, p) || (best && !before(e, *best))) return false;
   best = &e;
   best_spi = spi;
@@ -137,14 +136,18 @@ bool SecurityPolicyDatabase::better(std::uint32_t spi, const OutboundPacketInfo&
 mip6::Result<std::uint32_t, EspError> SecurityPolicyDatabase::select(
     const OutboundPacketInfo& p) const {
   // Every exact policy comes before every prefix (longer remote first).
+  // One policy lookup per SPI of the run (it is read once per packet).
   const Entry* best = nullptr;
   std::uint32_t best_spi = 0;
   if (!exact_.empty())
-    for (std::size_t i = exact_home(p.destination); exact_[i] != 0; i = exact_next(i))
-      if (remote_of(exact_[i]) == p.destination) better(exact_[i], p, best, best_spi);
+    for (std::size_t i = exact_home(p.destination); exact_[i] != 0; i = exact_next(i)) {
+      const Entry& e = by_spi_.find(exact_[i])->second;
+      if (e.selector.remote.address == p.destination) better(exact_[i], e, p, best, best_spi);
+    }
   if (best) return best_spi;
   for (std::uint32_t spi : prefixes_)
-    if (better(spi, p, best, best_spi)) return best_spi;  // the list is in before() order
+    if (better(spi, by_spi_.find(spi)->second, p, best, best_spi))
+      return best_spi;  // the list is in before() order
   return mip6::fail(EspError::kNoPolicy);
 }
 

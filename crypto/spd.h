@@ -77,8 +77,8 @@ class SecurityPolicyDatabase {
   using Policies = std::unordered_map<std::uint32_t, Entry>;  // by outbound SPI
   static bool before(const Entry& a, const Entry& b);
   // True when `spi`'s policy selects p and comes before `best` (if any).
-  bool better(std::uint32_t spi, const OutboundPacketInfo& p, const Entry*& best,
-              std::uint32_t& best_spi) const;
+  static bool better(std::uint32_t spi, const Entry& e, const OutboundPacketInfo& p,
+                     const Entry*& best, std::uint32_t& best_spi);
   // Gives the policies orders 0..size()-1, keeping their relative order.
   void renumber();
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <compare>
 #include <cstdint>
 #include <cstring>
@@ -39,9 +40,29 @@ class Ipv6Address {
   // True when the first prefix_len bits equal those of `prefix`.
   bool in_prefix(const Ipv6Address& prefix, unsigned prefix_len) const;
 
-  auto operator<=>(const Ipv6Address&) const = default;
+  // Equality and order of the 16 octets (order: as unsigned big-endian
+  // numbers, as memcmp) through two 64-bit words: addresses are compared
+  // several times per packet (binding cache, SPD, rate limiter), and the
+  // defaulted array comparison compiled to a memcmp call (issue #4).
+  friend bool operator==(const Ipv6Address& a, const Ipv6Address& b) {
+    return ((a.word(0) ^ b.word(0)) | (a.word(1) ^ b.word(1))) == 0;
+  }
+  friend std::strong_ordering operator<=>(const Ipv6Address& a, const Ipv6Address& b) {
+    if (const auto c = a.big_endian_word(0) <=> b.big_endian_word(0); c != 0) return c;
+    return a.big_endian_word(1) <=> b.big_endian_word(1);
+  }
 
  private:
+  std::uint64_t word(std::size_t i) const {
+    std::uint64_t w;
+    std::memcpy(&w, bytes_.data() + 8 * i, 8);
+    return w;
+  }
+  std::uint64_t big_endian_word(std::size_t i) const {
+    if constexpr (std::endian::native == std::endian::little) return __builtin_bswap64(word(i));
+    return word(i);
+  }
+
   Bytes bytes_{};
 };
 

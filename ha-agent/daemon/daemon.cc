@@ -236,6 +236,7 @@ void Daemon::shutdown() {
   if (packet_io_) packet_io_->stop();
   boost::system::error_code ec;
   timer_.cancel(ec);
+  timer_waiting_ = false;
   signals_.cancel(ec);
   if (reload_signal_) reload_signal_->cancel(ec);
   write_final_snapshot();  // before the bindings' kernel state goes
@@ -472,11 +473,15 @@ void Daemon::rearm_timer() {
   if (auto l = security_.sad.next_lifetime_deadline(); l && (!next || *l < *next)) next = *l;
   if (harp_)
     if (auto h = harp_->next_expiry(); h && (!next || *h < *next)) next = *h;
+  // Same deadline, or nothing scheduled while a wait is outstanding: keep it.
+  if (timer_waiting_ && (!next || *next == timer_.expiry())) return;
   // Wake up at least once a minute even with nothing scheduled.
   const auto at = next.value_or(Clock::now() + std::chrono::minutes(1));
   timer_.expires_at(at);
+  timer_waiting_ = true;
   timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;
+    if (ec) return;  // cancelled by a newer expires_at(), whose wait is outstanding
+    timer_waiting_ = false;
     const auto fired = Clock::now();
     const auto late = fired - timer_.expiry();
     loop_watch_.record(LoopWatch::Work::kTimerLateness, late, fired);

@@ -155,6 +155,10 @@ class Daemon {
   boost::asio::io_context io_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer timer_;
+  // A wait on timer_ is outstanding: rearm_timer() leaves it alone when the
+  // deadline is unchanged (it runs after every packet batch; re-arming costs
+  // a timerfd_settime each time, issue #4).
+  bool timer_waiting_ = false;
   // One Boost.Log channel per module (docs/operations.md "Logs"): start-up
   // and signals; bindings (mip6); ESP SAs (crypto); the HARP group; packet I/O and drops;
   // routes and proxy ND; admin requests.

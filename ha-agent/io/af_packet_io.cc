@@ -22,7 +22,6 @@ constexpr std::uint16_t kJeqK = BPF_JMP | BPF_JEQ | BPF_K;
 constexpr std::uint16_t kRetK = BPF_RET | BPF_K;
 constexpr std::uint32_t kSnapLen = 0x40000;
 constexpr std::size_t kMaxFilteredAddresses = 30;  // jump offsets are 8 bits
-constexpr std::size_t kMaxFilteredSources = kMaxPrioritySources;
 constexpr std::size_t kBatch = 32;
 constexpr std::size_t kBufferSize = 9216;  // jumbo frames; larger ones are counted truncated
 
@@ -53,7 +52,7 @@ std::vector<BpfInstruction> build_packet_filter(const std::vector<mip6::Ipv6Addr
   };
   std::vector<Ins> p;
   const bool by_source = sources.mode != SourceRule::Mode::kAny;
-  const std::size_t m = by_source ? std::min(sources.addresses.size(), kMaxFilteredSources) : 0;
+  const std::size_t m = by_source ? std::min(sources.addresses.size(), kMaxPrioritySources) : 0;
   // Every jump to the verdicts at the end must stay within 255 instructions:
   // the destination list shrinks by what the source list and the multicast
   // block take (30 addresses without a source list, as before).
@@ -212,8 +211,8 @@ mip6::Result<AfPacketIo::Receiver, std::string> AfPacketIo::open_receiver(
 mip6::Result<std::unique_ptr<AfPacketIo>, std::string> AfPacketIo::open(
     boost::asio::io_context& io, const AfPacketOptions& options) {
   std::unique_ptr<AfPacketIo> self(new AfPacketIo());
-  if (options.priority_sources.size() > kMaxFilteredSources)
-    return mip6::fail("packet backend: at most " + std::to_string(kMaxFilteredSources) +
+  if (options.priority_sources.size() > kMaxPrioritySources)
+    return mip6::fail("packet backend: at most " + std::to_string(kMaxPrioritySources) +
                       " priority sources (HARP peers), got " +
                       std::to_string(options.priority_sources.size()));
   const bool two_queues = !options.priority_sources.empty();

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <cstring>
+
 namespace mip6 {
 namespace {
 
@@ -38,6 +41,30 @@ TEST(Ipv6Prefix, RejectsBadText) {
   EXPECT_FALSE(Ipv6Prefix::parse("fd00:1::/129"));
   EXPECT_FALSE(Ipv6Prefix::parse("fd00:1::/"));
   EXPECT_FALSE(Ipv6Prefix::parse("fd00:1::/6x"));
+}
+
+// Equality and order through 64-bit words must be exactly the octet-wise
+// (memcmp) comparison: containers and first_due() ties depend on it.
+TEST(Ipv6Address, OrderIsOctetWise) {
+  std::uint64_t state = 0x243f6a8885a308d3ull;
+  auto next_octet = [&state] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    // Few distinct values, so that long common prefixes and ties occur.
+    return static_cast<std::uint8_t>((state >> 59) & 0x3 ? 0 : (state >> 56));
+  };
+  for (int i = 0; i < 20000; ++i) {
+    Ipv6Address::Bytes a{}, b{};
+    for (auto& x : a) x = next_octet();
+    for (auto& x : b) x = next_octet();
+    if (i % 5 == 0) b = a;
+    if (i % 7 == 0) b[15 - i % 16] ^= 0x80;
+    const int m = std::memcmp(a.data(), b.data(), 16);
+    const Ipv6Address x(a), y(b);
+    EXPECT_EQ(x == y, m == 0);
+    EXPECT_EQ(x < y, m < 0);
+    EXPECT_EQ(x > y, m > 0);
+    EXPECT_EQ(x != y, m != 0);
+  }
 }
 
 }  // namespace
