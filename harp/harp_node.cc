@@ -199,8 +199,10 @@ HarpActions HarpNode::on_timer(Clock::time_point now) {
     switch_in_.erase(hoa);
   }
   std::vector<Ipv6Address> resynced;
-  for (auto& m : replicator_.poll(
-           now, [this] { return own_records(); }, &resynced)) {
+  // A full dump reads our own records lazily, part by part (issue #6).
+  const OwnRecords own{[this] { return own_home_addresses(); },
+                       [this](const Ipv6Address& hoa) { return own_binding(hoa); }};
+  for (auto& m : replicator_.poll(now, own, &resynced)) {
     ++counters_.sync_sent;
     push_action(out, std::move(m));
   }

@@ -170,7 +170,7 @@ class HarpNode {
   void replicate(const BindingRecord& r, bool deleted, Clock::time_point now);
   void put_own(const BindingRecord& r);
   void erase_own(const Ipv6Address& hoa);
-  std::vector<BindingRecord> own_records() const;
+  std::vector<Ipv6Address> own_home_addresses() const;  // a full dump's start
   void send_sync_request(const Ipv6Address& peer, HarpActions& out, bool restore = false);
   std::int16_t preference_of(const Ipv6Address& a) const;
 

@@ -25,10 +25,10 @@ void HarpNode::erase_own(const Ipv6Address& hoa) {
   own_.erase(it);
 }
 
-std::vector<BindingRecord> HarpNode::own_records() const {
-  std::vector<BindingRecord> out;
+std::vector<Ipv6Address> HarpNode::own_home_addresses() const {
+  std::vector<Ipv6Address> out;
   out.reserve(own_.size());
-  for (const auto& [hoa, r] : own_) out.push_back(r);
+  for (const auto& [hoa, r] : own_) out.push_back(hoa);
   return out;
 }
 

@@ -14,6 +14,15 @@ std::size_t encoded_size(const mip6::StateSynchronization& m, const mip6::HarpNu
   return buf.size();
 }
 
+// Octets one BCI adds to `base` (whose encoding is `empty` octets): its
+// encoding alone, plus up to 7 octets of alignment.
+std::size_t bci_cost(const mip6::StateSynchronization& base, std::size_t empty,
+                     const mip6::BindingCacheInformation& bci, const mip6::HarpNumbers& n) {
+  mip6::StateSynchronization one = base;
+  one.options.binding_cache_information.push_back(bci);
+  return encoded_size(one, n) - empty + 7;
+}
+
 }  // namespace
 
 std::vector<mip6::StateSynchronization> pack_sync_replies(
@@ -31,10 +40,7 @@ std::vector<mip6::StateSynchronization> pack_sync_replies(
   mip6::StateSynchronization cur = base;
   std::size_t estimate = empty;
   for (auto& r : records) {
-    // Cost of one BCI: its encoding alone, plus up to 7 octets of alignment.
-    mip6::StateSynchronization one = base;
-    one.options.binding_cache_information.push_back(r);
-    const std::size_t cost = encoded_size(one, numbers) - empty + 7;
+    const std::size_t cost = bci_cost(base, empty, r, numbers);
     if (!cur.options.binding_cache_information.empty() && estimate + cost > max_size) {
       out.push_back(std::move(cur));
       cur = base;
@@ -82,6 +88,10 @@ void Replicator::supersede(PeerState& ps, const Ipv6Address& hoa) {
     else
       ++it;
   }
+  // A held L part was packed earlier too: it must not carry the older copy
+  // either when it finally goes out (its flags still end the series).
+  for (auto& held : ps.held_last)
+    if (held) held->records.erase(hoa);
 }
 
 void Replicator::enqueue(const Ipv6Address& peer, const BindingRecord& r, bool deleted,
@@ -150,7 +160,8 @@ bool Replicator::on_ack(const Ipv6Address& peer, std::uint16_t id, Clock::time_p
   ps.in_flight.erase(it);
   for (const auto s : {kDump, kRestore})
     if (ps.held_last[s] && !parts_outstanding(ps, s)) ps.held_last_due = now;  // poll() sends it
-  if (!ps.queued.empty()) ps.window_due = now;                        // poll() fills the window
+  // poll() fills the window: with queued messages or the next dump parts.
+  if (!ps.queued.empty() || ps.dump) ps.window_due = now;
   return true;
 }
 
@@ -170,25 +181,16 @@ SendHarpMessage Replicator::to_message(const Ipv6Address& peer, std::uint16_t id
 void Replicator::send(const Ipv6Address& peer, PeerState& ps,
                       std::vector<mip6::BindingCacheInformation> bcis, std::uint8_t flags,
                       Clock::time_point now, std::vector<SendHarpMessage>& out, bool restore) {
+  // Incremental and restore messages only: full dumps are packed part by
+  // part (pack_dump_part).
   mip6::MobilityOptions options;
   if (restore) wire::put_restore_marker(options);
-  std::uint32_t dump_id = 0;
-  if ((flags & mip6::StateSynchronization::kFullDump) != 0) {
-    // Never 0; starts from the random Hello sequence so that a restarted
-    // sender does not reuse the numbers of its previous life (B7).
-    if (ps.last_dump_id == 0) ps.last_dump_id = std::uint32_t{config_.initial_hello_sequence} << 16;
-    if (++ps.last_dump_id == 0) ps.last_dump_id = 1;
-    dump_id = ps.last_dump_id;
-    wire::put_dump_id(options, dump_id);
-  }
-  for (auto& msg :
-       pack_sync_replies(std::move(bcis), flags | mip6::StateSynchronization::kAckRequested,
-                         config_.group_id, config_.numbers, config_.max_sync_message, options,
-                         restore)) {
+  for (auto& msg : pack_sync_replies(
+           std::move(bcis), flags | mip6::StateSynchronization::kAckRequested, config_.group_id,
+           config_.numbers, config_.max_sync_message, options, restore)) {
     InFlight f;
     f.flags = msg.flags;
     f.restore = restore;
-    f.dump_id = dump_id;
     for (auto& b : msg.options.binding_cache_information) f.records.emplace(b.home_address, b);
     const Series series = series_of(f);
     if ((f.flags & mip6::StateSynchronization::kLast) != 0 && is_part_of(f, series) &&
@@ -198,15 +200,92 @@ void Replicator::send(const Ipv6Address& peer, PeerState& ps,
     }
     ps.queued.push_back(std::move(f));
   }
-  fill_window(peer, ps, now, out);
+  fill_window(peer, ps, nullptr, now, out);
 }
 
-void Replicator::fill_window(const Ipv6Address& peer, PeerState& ps, Clock::time_point now,
-                             std::vector<SendHarpMessage>& out) {
+std::uint32_t Replicator::next_dump_id(PeerState& ps) const {
+  // Never 0; starts from the random Hello sequence so that a restarted
+  // sender does not reuse the numbers of its previous life (B7).
+  if (ps.last_dump_id == 0) ps.last_dump_id = std::uint32_t{config_.initial_hello_sequence} << 16;
+  if (++ps.last_dump_id == 0) ps.last_dump_id = 1;
+  return ps.last_dump_id;
+}
+
+Replicator::InFlight Replicator::pack_dump_part(PeerState& ps, const OwnRecords& own,
+                                                Clock::time_point now) const {
+  auto& d = *ps.dump;
+  // The same split as pack_sync_replies (G5: <= 2048 octets, or less when
+  // the path MTU is smaller), one part at a time.
+  const std::size_t max_size = std::min(config_.max_sync_message, mip6::mh::kMaxLength);
+  mip6::StateSynchronization msg;
+  msg.sync_type = mip6::SyncType::kReply;
+  msg.flags = mip6::StateSynchronization::kFullDump | mip6::StateSynchronization::kAckRequested;
+  msg.group_id = config_.group_id;
+  wire::put_dump_id(msg.options, d.dump_id);
+  const mip6::StateSynchronization base = msg;
+  const std::size_t empty = encoded_size(base, config_.numbers);
+  std::size_t estimate = empty;
+  auto& bcis = msg.options.binding_cache_information;
+  std::vector<std::size_t> taken;  // index in d.home_addresses of each BCI
+  // The record of the next HoA as it is now, not as it was when the dump
+  // began. A binding deleted since is not sent: its delete goes out
+  // incrementally, and the receiver prunes what the dump lacks.
+  auto next_record = [&]() -> const BindingRecord* {
+    for (; d.next < d.home_addresses.size(); ++d.next)
+      if (const BindingRecord* r = own.find(d.home_addresses[d.next])) return r;
+    return nullptr;
+  };
+  for (const BindingRecord* r = next_record(); r != nullptr; r = next_record()) {
+    auto bci = to_bci(*r, now);
+    const std::size_t cost = bci_cost(base, empty, bci, config_.numbers);
+    if (!bcis.empty() && estimate + cost > max_size) break;
+    bcis.push_back(std::move(bci));
+    estimate += cost;
+    taken.push_back(d.next++);
+  }
+  // The estimate is conservative; check the real encoding anyway (G5).
+  while (bcis.size() > 1 && encoded_size(msg, config_.numbers) > max_size) {
+    bcis.pop_back();
+    d.next = taken.back();
+    taken.pop_back();
+  }
+  (void)next_record();  // only deleted HoAs left: this part is the last
+  InFlight f;
+  f.flags = msg.flags;
+  f.dump_id = d.dump_id;
+  for (auto& b : bcis) f.records.emplace(b.home_address, std::move(b));
+  if (d.next == d.home_addresses.size()) {
+    // The last part (an empty dump is this one empty part): L prunes.
+    f.flags |= mip6::StateSynchronization::kLast;
+    ps.dump.reset();
+  }
+  return f;
+}
+
+void Replicator::fill_window(const Ipv6Address& peer, PeerState& ps, const OwnRecords* own,
+                             Clock::time_point now, std::vector<SendHarpMessage>& out) {
   ps.window_due.reset();
-  while (!ps.queued.empty() && ps.in_flight.size() < kSyncWindow) {
-    InFlight f = std::move(ps.queued.front());
-    ps.queued.pop_front();
+  std::size_t packed = 0;
+  while (ps.in_flight.size() < kSyncWindow) {
+    if (!ps.queued.empty()) {
+      InFlight f = std::move(ps.queued.front());
+      ps.queued.pop_front();
+      launch(peer, ps, std::move(f), now, out);
+      continue;
+    }
+    // Dump parts only once nothing else waits: a part packed now carries
+    // records at least as new as any message queued before it.
+    if (!ps.dump || own == nullptr) break;
+    if (packed == kDumpPartsPerPoll) {
+      ps.window_due = now;  // the rest in the next event-loop turn
+      break;
+    }
+    ++packed;
+    InFlight f = pack_dump_part(ps, *own, now);
+    if ((f.flags & mip6::StateSynchronization::kLast) != 0 && parts_outstanding(ps, kDump)) {
+      ps.held_last[kDump] = std::move(f);  // goes out once the other parts are acknowledged
+      break;
+    }
     launch(peer, ps, std::move(f), now, out);
   }
 }
@@ -235,7 +314,7 @@ bool Replicator::parts_outstanding(const PeerState& ps, Series s) {
     if (is_part_of(f, s)) return true;
   for (const auto& f : ps.queued)
     if (is_part_of(f, s)) return true;
-  return false;
+  return s == kDump && ps.dump.has_value();  // parts not packed yet
 }
 
 void Replicator::release_held(PeerState& ps) {
@@ -251,6 +330,7 @@ void Replicator::drop_superseded_by_dump(PeerState& ps) {
   std::erase_if(ps.in_flight, [](const auto& kv) { return !kv.second.restore; });
   std::erase_if(ps.queued, [](const InFlight& f) { return !f.restore; });
   ps.held_last[kDump].reset();
+  ps.dump.reset();  // a new dump replaces one under way
 }
 
 std::vector<SendHarpMessage> Replicator::poll(Clock::time_point now, const OwnRecords& own,
@@ -309,11 +389,13 @@ std::vector<SendHarpMessage> Replicator::poll(Clock::time_point now, const OwnRe
       ps.batch_due.reset();
       drop_superseded_by_dump(ps);
       ++ps.full_dumps;
-      const auto records = own();
-      std::vector<mip6::BindingCacheInformation> bcis;
-      bcis.reserve(records.size());
-      for (const auto& r : records) bcis.push_back(to_bci(r, now));
-      send(peer, ps, std::move(bcis), mip6::StateSynchronization::kFullDump, now, out);
+      // Lazy (issue #6): only the HoAs now; their parts are packed as the
+      // window opens, from the records as they are then.
+      ps.dump = Dump{own.home_addresses(), 0, next_dump_id(ps)};
+      // The first part joins the FIFO at once, so that an incremental
+      // message of a later change reaches the peer after the dump began
+      // (the receiver then keeps its record at the prune).
+      ps.queued.push_back(pack_dump_part(ps, own, now));
     }
     if (ps.batch_due && *ps.batch_due <= now) {
       std::vector<mip6::BindingCacheInformation> bcis;
@@ -323,7 +405,7 @@ std::vector<SendHarpMessage> Replicator::poll(Clock::time_point now, const OwnRe
       ps.batch_due.reset();
       if (!bcis.empty()) send(peer, ps, std::move(bcis), 0, now, out);
     }
-    fill_window(peer, ps, now, out);
+    fill_window(peer, ps, &own, now, out);
   }
   return out;
 }
@@ -347,8 +429,9 @@ std::optional<Clock::time_point> Replicator::next_expiry() const {
 bool Replicator::idle(const Ipv6Address& peer) const {
   auto it = peers_.find(peer);
   if (it == peers_.end()) return true;
-  return it->second.pending.empty() && it->second.in_flight.empty() &&
-         it->second.queued.empty() && !it->second.full_dump;
+  const auto& ps = it->second;
+  return ps.pending.empty() && ps.in_flight.empty() && ps.queued.empty() && !ps.full_dump &&
+         !ps.dump && !ps.held_last[kDump] && !ps.held_last[kRestore];
 }
 
 ReplicationView Replicator::view(const Ipv6Address& peer, Clock::time_point now) const {
@@ -359,6 +442,7 @@ ReplicationView Replicator::view(const Ipv6Address& peer, Clock::time_point now)
   v.unacked_messages = ps.in_flight.size();
   v.pending_records = ps.pending.size();
   v.queued_messages = ps.queued.size();
+  if (ps.dump) v.dump_unpacked = ps.dump->home_addresses.size() - ps.dump->next;
   for (const auto& [id, f] : ps.in_flight) {
     v.unacked_records += f.records.size();
     const auto age = now - f.first_sent;

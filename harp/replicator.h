@@ -15,7 +15,11 @@
 // Flow control [D]: at most kSyncWindow messages per peer are unacknowledged;
 // the rest wait in a FIFO and go out as acks arrive, so a full dump of N
 // bindings (N/32 messages) is clocked by the peer's acks instead of being
-// one burst, and every event costs O(window), not O(N) (docs/harp.md).
+// one burst. A full dump is lazy (issue #6): its start takes only the list
+// of our HoAs, and each part is packed when the window has room (at most
+// kDumpPartsPerPoll per poll()), from the HoAs' records at that moment, so
+// a poll() or ack costs O(parts x records per message), not O(N) records
+// (docs/harp.md, Replication, "Full dumps are lazy").
 #pragma once
 
 #include <deque>
@@ -50,16 +54,29 @@ struct ReplicationView {
   std::size_t unacked_records = 0;
   std::size_t pending_records = 0;
   std::size_t queued_messages = 0;  // packed, waiting for the window
+  std::size_t dump_unpacked = 0;    // HoAs of the full dump under way not packed yet
   std::optional<Clock::duration> oldest_unacked_age;
   std::optional<Clock::duration> smoothed_rtt;
   std::uint64_t retransmissions = 0;
   std::uint64_t full_dumps = 0;
 };
 
+// Our own bindings as a full dump reads them (HarpNode passes its own
+// records): `home_addresses` once when a dump starts, `find` for each HoA
+// when its part is packed (nullptr: the binding is gone since, and its
+// delete goes out as an incremental record).
+struct OwnRecords {
+  std::function<std::vector<Ipv6Address>()> home_addresses;
+  std::function<const BindingRecord*(const Ipv6Address&)> find;
+};
+
+// Full dump parts packed per peer in one poll() at most: a dump start
+// opening an empty window of kSyncWindow messages is spread over several
+// event-loop turns (next_expiry() says "now" while more may go out).
+inline constexpr std::size_t kDumpPartsPerPoll = 8;
+
 class Replicator {
  public:
-  using OwnRecords = std::function<std::vector<BindingRecord>()>;
-
   explicit Replicator(const GroupConfig& config);
 
   void enqueue(const Ipv6Address& peer, const BindingRecord& r, bool deleted,
@@ -87,8 +104,10 @@ class Replicator {
   // SS-ACK received; false when the Identifier was not outstanding.
   bool on_ack(const Ipv6Address& peer, std::uint16_t identifier, Clock::time_point now);
 
-  // Flushes due batches, full dumps and retransmissions. Peers that needed a
-  // full resync after too many retries are appended to `resynced`.
+  // Flushes due batches, full dumps and retransmissions; `own` is read
+  // lazily (the HoA list at a dump's start, one find() per record packed).
+  // Peers that needed a full resync after too many retries are appended to
+  // `resynced`.
   std::vector<SendHarpMessage> poll(Clock::time_point now, const OwnRecords& own,
                                     std::vector<Ipv6Address>* resynced = nullptr);
   std::optional<Clock::time_point> next_expiry() const;
@@ -106,16 +125,24 @@ class Replicator {
   struct InFlight {
     std::map<Ipv6Address, mip6::BindingCacheInformation> records;  // by HoA
     std::uint8_t flags = 0;
-    bool restore = false;  // carries the restore marker
+    bool restore = false;       // carries the restore marker
     std::uint32_t dump_id = 0;  // full dump part: its dump number
     Clock::time_point first_sent{};
     Clock::time_point next_retransmit{};
     unsigned tries = 1;
   };
+  // A full dump under way (issue #6): the HoAs to send, taken when it
+  // started; parts are packed from `next` on as the window opens.
+  struct Dump {
+    std::vector<Ipv6Address> home_addresses;
+    std::size_t next = 0;
+    std::uint32_t dump_id = 0;
+  };
   struct PeerState {
     std::map<Ipv6Address, Pending> pending;
     std::optional<Clock::time_point> batch_due;
-    bool full_dump = false;
+    bool full_dump = false;    // requested, not started yet
+    std::optional<Dump> dump;  // started, parts left to pack
     bool hold_dump = false;
     std::optional<Clock::time_point> dump_due;
     std::optional<std::vector<BindingRecord>> restore;  // queued restore
@@ -128,8 +155,8 @@ class Replicator {
     std::optional<InFlight> held_last[2];
     std::optional<Clock::time_point> held_last_due;
     std::map<std::uint16_t, InFlight> in_flight;  // at most kSyncWindow
-    std::deque<InFlight> queued;                   // packed, not sent yet (FIFO)
-    std::optional<Clock::time_point> window_due;   // an ack opened the window
+    std::deque<InFlight> queued;                  // packed, not sent yet (FIFO)
+    std::optional<Clock::time_point> window_due;  // an ack opened the window
     std::uint16_t next_id = 1;
     std::uint32_t last_dump_id = 0;  // wire::put_dump_id of the latest full dump
     std::optional<Clock::duration> srtt;
@@ -143,9 +170,15 @@ class Replicator {
   SendHarpMessage to_message(const Ipv6Address& peer, std::uint16_t id, const InFlight& f) const;
   void launch(const Ipv6Address& peer, PeerState& ps, InFlight f, Clock::time_point now,
               std::vector<SendHarpMessage>& out);
-  // Sends queued messages while the window has room.
-  void fill_window(const Ipv6Address& peer, PeerState& ps, Clock::time_point now,
-                   std::vector<SendHarpMessage>& out);
+  // Sends queued messages while the window has room, then packs and sends
+  // parts of the full dump under way (at most kDumpPartsPerPoll).
+  void fill_window(const Ipv6Address& peer, PeerState& ps, const OwnRecords* own,
+                   Clock::time_point now, std::vector<SendHarpMessage>& out);
+  // Next dump number of `ps` (B7).
+  std::uint32_t next_dump_id(PeerState& ps) const;
+  // Packs the next part of ps.dump from the current records; the part that
+  // ends it gets kLast and ends ps.dump.
+  InFlight pack_dump_part(PeerState& ps, const OwnRecords& own, Clock::time_point now) const;
   // Drops the queued and unacknowledged messages that a full dump replaces
   // (everything but restore parts).
   static void drop_superseded_by_dump(PeerState& ps);

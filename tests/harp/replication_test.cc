@@ -17,6 +17,36 @@ bool is_rep(const Delivery& d) {
   return std::get<mip6::StateSynchronization>(d.message).sync_type == mip6::SyncType::kReply;
 }
 
+// Own records for a bare Replicator, counting the lookups a dump makes.
+struct OwnMap {
+  explicit OwnMap(int n) {
+    for (int i = 0; i < n; ++i) put(i, 1);
+  }
+  void put(int i, std::uint16_t seq) {
+    BindingRecord r;
+    r.home_address = hoa(i);
+    r.care_of_address = coa(i);
+    r.sequence = mip6::SequenceNumber(seq);
+    r.expires_at = kT0 + 400s;
+    records[r.home_address] = r;
+  }
+  OwnRecords callbacks() {
+    return OwnRecords{[this] {
+                        ++snapshots;
+                        std::vector<Ipv6Address> v;
+                        for (const auto& [a, r] : records) v.push_back(a);
+                        return v;
+                      },
+                      [this](const Ipv6Address& a) -> const BindingRecord* {
+                        ++lookups;
+                        auto it = records.find(a);
+                        return it == records.end() ? nullptr : &it->second;
+                      }};
+  }
+  std::map<Ipv6Address, BindingRecord> records;
+  std::size_t snapshots = 0, lookups = 0;
+};
+
 TEST(Replication, ChangesAreBatchedIntoOneAckedReply) {
   TestNet net(2);
   net.run_for(3s);  // up, initial (empty) dumps done
@@ -271,22 +301,23 @@ TEST(Replication, FullDumpIsWindowedAndLastPartWaitsForTheOthers) {
   cfg.own_address = ha_addr(0);
   cfg.peers = {PeerConfig{ha_addr(1), 0}};
   Replicator rep(cfg);
-  std::vector<BindingRecord> own;
-  for (int i = 0; i < 5000; ++i) {
-    BindingRecord r;
-    r.home_address = hoa(i);
-    r.care_of_address = coa(i);
-    r.sequence = mip6::SequenceNumber(1);
-    r.expires_at = kT0 + 400s;
-    own.push_back(r);
-  }
+  OwnMap own(5000);
   auto t = kT0;
   rep.request_full_dump(ha_addr(1), t);
-  auto out = rep.poll(t, [&] { return own; });
+  // The first parts go out over a few polls at the same time (at most
+  // kDumpPartsPerPoll each, next_expiry() says "now"), up to the window.
+  std::vector<SendHarpMessage> out;
+  for (int i = 0; i < 100 && rep.next_expiry() && *rep.next_expiry() <= t; ++i) {
+    const auto part = rep.poll(t, own.callbacks());
+    EXPECT_LE(part.size(), kDumpPartsPerPoll + 1);
+    out.insert(out.end(), part.begin(), part.end());
+  }
   ASSERT_EQ(out.size(), kSyncWindow);
   auto view = rep.view(ha_addr(1), t);
   EXPECT_EQ(view.unacked_messages, kSyncWindow);
-  ASSERT_GT(view.queued_messages, 0u);
+  EXPECT_EQ(view.queued_messages, 0u);   // the rest is not even packed yet
+  ASSERT_GT(view.dump_unpacked, 2000u);  // 5,000 minus 64 parts of ~32
+  EXPECT_EQ(own.snapshots, 1u);
   std::vector<std::uint16_t> unacked;
   std::size_t records = 0, parts = 0;
   bool last_seen = false;
@@ -310,12 +341,12 @@ TEST(Replication, FullDumpIsWindowedAndLastPartWaitsForTheOthers) {
     unacked.pop_back();
     ASSERT_TRUE(rep.on_ack(ha_addr(1), id, t));
     t += 1ms;
-    const auto more = rep.poll(t, [&] { return own; });
+    const auto more = rep.poll(t, own.callbacks());
     EXPECT_LE(rep.view(ha_addr(1), t).unacked_messages, kSyncWindow);
     take(more);
   }
   EXPECT_TRUE(last_seen);
-  EXPECT_EQ(records, own.size());
+  EXPECT_EQ(records, own.records.size());
   EXPECT_GT(parts, kSyncWindow);
   EXPECT_TRUE(rep.idle(ha_addr(1)));
 }
@@ -333,7 +364,8 @@ TEST(Replication, RetransmittedLastPartOfAPrunedDumpIsIgnored) {
     m.sync_type = mip6::SyncType::kReply;
     m.group_id = 7;
     m.identifier = static_cast<std::uint16_t>(900 + (dump_id & 0xff) + (last ? 1 : 0));
-    m.flags = mip6::StateSynchronization::kFullDump | (last ? mip6::StateSynchronization::kLast : 0);
+    m.flags =
+        mip6::StateSynchronization::kFullDump | (last ? mip6::StateSynchronization::kLast : 0);
     wire::put_dump_id(m.options, dump_id);
     for (int i : mns) {
       BindingRecord r;
