@@ -8,10 +8,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 #include "mip6/address.h"
+#include "mip6/address_set.h"
 #include "mip6/result.h"
 
 namespace mip6 {
@@ -25,7 +25,7 @@ struct HomeAgentPolicy {
   // Home addresses this HA serves; others get BA 133 (§10.3.1 "any other
   // reason", protocol-notes HA-02). serve_any_home_address accepts every HoA
   // inside a home prefix instead.
-  std::unordered_set<Ipv6Address, Ipv6AddressHash> served_home_addresses;
+  AddressSet served_home_addresses;
   bool serve_any_home_address = false;
   // Granted lifetime = min(requested, this), in 4-s units (§10.3.1; it stands
   // in for the prefix lifetime: home prefixes are static configuration).

@@ -6,6 +6,7 @@ mip6::HomeAgentPolicy home_agent_policy(const conf::Config& c) {
   mip6::HomeAgentPolicy p;
   p.addresses = c.ha_addresses;
   p.home_prefixes = c.home_prefixes;
+  p.served_home_addresses.reserve(c.mobile_nodes.size());
   for (const auto& mn : c.mobile_nodes)
     if (conf::serves(c, mn.home_address)) p.served_home_addresses.insert(mn.home_address);
   p.max_lifetime_s = static_cast<std::uint32_t>(c.lifetime.max_binding_lifetime.count());

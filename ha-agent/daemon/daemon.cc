@@ -374,12 +374,7 @@ void Daemon::send(const Outbound& out, const char* what) {
   if (kernel_io_) return send_kernel(out, what);  // daemon_kernel_io.cc
   auto st = tx_->build(out, tx_buffer_, Clock::now());
   if (!st) {
-    metrics_
-        .counter("ha_agent_tx_errors_total", {{"reason", std::string(to_string(st.error().error))}},
-                 "Messages that could not be built or protected, by reason")
-        .inc();
-    HA_LOG(log_io_, kWarning) << "cannot send " << what << " to "
-                           << out.final_destination.to_string() << ": " << st.error().detail;
+    count_tx_error(to_string(st.error().error), what, out.final_destination, st.error().detail);
     return;
   }
   if (auto ec = packet_io_->send(tx_buffer_); ec) {
@@ -389,8 +384,25 @@ void Daemon::send(const Outbound& out, const char* what) {
                            << ": " << ec.message();
     return;
   }
-  metrics_.counter("ha_agent_tx_messages_total", {{"message", what}}, "Signalling messages sent")
+  count_sent(what);
+}
+
+void Daemon::count_sent(std::string_view what) {
+  for (auto& [name, metric] : tx_messages_)
+    if (name == what) return metric->inc();
+  metrics::Metric& m = metrics_.counter("ha_agent_tx_messages_total", {{"message", std::string(what)}},
+                                        "Signalling messages sent");
+  tx_messages_.emplace_back(std::string(what), &m);
+  m.inc();
+}
+
+void Daemon::count_tx_error(std::string_view reason, std::string_view what,
+                            const mip6::Ipv6Address& to, std::string_view detail) {
+  metrics_
+      .counter("ha_agent_tx_errors_total", {{"reason", std::string(reason)}},
+               "Messages that could not be built or protected, by reason")
       .inc();
+  HA_LOG(log_io_, kWarning) << "cannot send " << what << " to " << to.to_string() << ": " << detail;
 }
 
 void Daemon::send_neighbor_advertisements(const mip6::Ipv6Address& target) {
@@ -409,9 +421,7 @@ void Daemon::send_neighbor_advertisements(const mip6::Ipv6Address& target) {
     HA_LOG(log_io_, kDebug) << "NA for " << target.to_string() << ": " << ec.message();
     return;
   }
-  metrics_.counter("ha_agent_tx_messages_total", {{"message", "Neighbor Advertisement"}},
-                   "Signalling messages sent")
-      .inc();
+  count_sent("Neighbor Advertisement");
 }
 
 void Daemon::apply(const mip6::Actions& actions) {
@@ -473,8 +483,11 @@ void Daemon::rearm_timer() {
   if (auto l = security_.sad.next_lifetime_deadline(); l && (!next || *l < *next)) next = *l;
   if (harp_)
     if (auto h = harp_->next_expiry(); h && (!next || *h < *next)) next = *h;
-  // Same deadline, or nothing scheduled while a wait is outstanding: keep it.
-  if (timer_waiting_ && (!next || *next == timer_.expiry())) return;
+  // A wait outstanding for no later than `next` is kept: waking up early
+  // costs one on_timer() with nothing due (which re-arms), while re-arming
+  // costs a timerfd_settime, and in steady refresh traffic the earliest
+  // binding deadline moves on with almost every accepted BU (issue #4).
+  if (timer_waiting_ && (!next || timer_.expiry() <= *next)) return;
   // Wake up at least once a minute even with nothing scheduled.
   const auto at = next.value_or(Clock::now() + std::chrono::minutes(1));
   timer_.expires_at(at);

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -84,6 +85,12 @@ class Daemon {
   void apply(const mip6::Actions& actions);
   void apply_kernel_and_packets(const mip6::Actions& actions);
   void send(const Outbound& out, const char* what);
+  // Counters of both send paths (packet and kernel backend). count_sent()
+  // is per packet: it finds the labelled counter once per message name
+  // instead of building its key each time (issue #4).
+  void count_sent(std::string_view what);
+  void count_tx_error(std::string_view reason, std::string_view what,
+                      const mip6::Ipv6Address& to, std::string_view detail);
   void send_neighbor_advertisements(const mip6::Ipv6Address& target);
   // kernel_state.proxy_nd "user-space" (daemon_proxy_nd.cc): proxy ND for
   // bound home addresses without kernel proxy entries. True when `packet`
@@ -155,9 +162,8 @@ class Daemon {
   boost::asio::io_context io_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer timer_;
-  // A wait on timer_ is outstanding: rearm_timer() leaves it alone when the
-  // deadline is unchanged (it runs after every packet batch; re-arming costs
-  // a timerfd_settime each time, issue #4).
+  // A wait on timer_ is outstanding: rearm_timer() (after every packet
+  // batch) leaves it alone unless something is due earlier (issue #4).
   bool timer_waiting_ = false;
   // One Boost.Log channel per module (docs/operations.md "Logs"): start-up
   // and signals; bindings (mip6); ESP SAs (crypto); the HARP group; packet I/O and drops;
@@ -246,6 +252,7 @@ class Daemon {
   // destroyed first and its render callback never outlives the daemon.
   metrics::PerReason<std::uint8_t> rx_messages_{metrics_, "ha_agent_rx_messages_total", "message",
                                                 "Authenticated signalling messages received, by message"};
+  std::vector<std::pair<std::string, metrics::Metric*>> tx_messages_;  // count_sent()
   std::optional<RunAs> run_as_;
   std::unique_ptr<ServiceNotifier> notifier_;
   std::unique_ptr<metrics::HttpListener> metrics_http_;

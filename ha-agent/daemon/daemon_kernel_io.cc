@@ -117,12 +117,7 @@ void Daemon::on_kernel_mh(const io::MhDelivery& d) {
 
 void Daemon::send_kernel(const Outbound& out, const char* what) {
   auto tx_error = [&](const char* reason, const std::string& detail) {
-    metrics_
-        .counter("ha_agent_tx_errors_total", {{"reason", reason}},
-                 "Messages that could not be built or protected, by reason")
-        .inc();
-    HA_LOG(log_io_, kWarning) << "cannot send " << what << " to " << out.final_destination.to_string()
-                              << ": " << detail;
+    count_tx_error(reason, what, out.final_destination, detail);
   };
   if (out.tunnel) return tx_error("framing", "tunnelled messages need the packet backend");
   tx_buffer_.clear();
@@ -137,7 +132,7 @@ void Daemon::send_kernel(const Outbound& out, const char* what) {
                               << " (kernel backend): " << ec.message();
     return;
   }
-  metrics_.counter("ha_agent_tx_messages_total", {{"message", what}}, "Signalling messages sent").inc();
+  count_sent(what);
 }
 
 void Daemon::shutdown_kernel_io() {
