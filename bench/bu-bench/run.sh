@@ -9,9 +9,13 @@
 #
 #   run.sh [--mns N] [--seconds D] [--window W] [--build DIR] [--out DIR]
 #          [--register-cap S] [--timeout-ms MS] [--proxy-nd kernel|user-space]
+#          [--pin]   (ha-agent and the echo on CPU 1, bu-bench on CPU 0: on a
+#                     2-core host this removes the run-to-run spread that
+#                     comes from where the scheduler puts the two processes)
 set -euo pipefail
 
 MNS=10000 SECONDS_RUN=10 WINDOW=64 BUILD="" OUT="" REGISTER_CAP=900 TIMEOUT_MS=1000 PROXY_ND=kernel
+HA_PIN=() MN_PIN=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --mns) MNS=$2; shift 2 ;;
@@ -22,7 +26,8 @@ while [[ $# -gt 0 ]]; do
     --register-cap) REGISTER_CAP=$2; shift 2 ;;  # seconds allowed for registering all MNs
     --timeout-ms) TIMEOUT_MS=$2; shift 2 ;;      # a BU unanswered this long counts as lost
     --proxy-nd) PROXY_ND=$2; shift 2 ;;          # kernel_state.proxy_nd of ha-agent's config
-    -h|--help) sed -n 2,11p "$0"; exit 0 ;;
+    --pin) HA_PIN=(taskset -c 1) MN_PIN=(taskset -c 0); shift ;;
+    -h|--help) sed -n 2,14p "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -79,7 +84,7 @@ rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
 # Starts ha-agent with config $1, log $2; sets HA_PID; waits for the admin socket.
 start_ha() {
-  ip netns exec "$NS_HA" "$HA_AGENT" --config "$1" --foreground >"$2" 2>&1 &
+  ip netns exec "$NS_HA" "${HA_PIN[@]}" "$HA_AGENT" --config "$1" --foreground >"$2" 2>&1 &
   HA_PID=$!
   PIDS+=("$HA_PID")
   local sock; sock=$(sed -n 's/.*socket_path: "\([^"]*\)".*/\1/p' "$1")
@@ -113,14 +118,14 @@ start_ha "$WORK/gen/ha1.conf" "$OUT/ha-agent.log"
 RSS_BEFORE=$(rss_kib "$HA_PID")
 
 log "registering $MNS MNs (bu-bench --mode register)"
-ip netns exec "$NS_MN" "$BENCH" --config "$WORK/gen/mn-emu.conf" --mode register --window "$WINDOW" \
+ip netns exec "$NS_MN" "${MN_PIN[@]}" "$BENCH" --config "$WORK/gen/mn-emu.conf" --mode register --window "$WINDOW" \
   --seconds "$REGISTER_CAP" --timeout-ms 3000 --label register --json "$OUT/register.json" >/dev/null
 sleep 1
 RSS_AFTER=$(rss_kib "$HA_PID")
 ip netns exec "$NS_HA" "$CTL" status --socket "$WORK/gen/ha1.sock" --json >"$OUT/ha-status.json" || true
 
 log "refresh loop against ha-agent: $SECONDS_RUN s, window $WINDOW"
-ip netns exec "$NS_MN" "$BENCH" --config "$WORK/gen/mn-emu.conf" --mode refresh --sequence-base 2 \
+ip netns exec "$NS_MN" "${MN_PIN[@]}" "$BENCH" --config "$WORK/gen/mn-emu.conf" --mode refresh --sequence-base 2 \
   --seconds "$SECONDS_RUN" --window "$WINDOW" --timeout-ms "$TIMEOUT_MS" --label ha-agent --json "$OUT/ha-agent.json" >/dev/null
 RSS_END=$(rss_kib "$HA_PID")
 stop_ha
@@ -128,12 +133,12 @@ stop_ha
 REPLY_BYTES=$(sed -n 's/.*"reply_bytes": \([0-9]*\).*/\1/p' "$OUT/ha-agent.json")
 [[ "${REPLY_BYTES:-0}" -ge 48 ]] || { echo "run.sh: no BA size measured (ha-agent answered nothing?)" >&2; exit 1; }
 log "echo baseline: replies of $REPLY_BYTES octets"
-ip netns exec "$NS_HA" "$BENCH" --echo-server --ha $HA --interface eth0 --reply-bytes "$REPLY_BYTES" \
+ip netns exec "$NS_HA" "${HA_PIN[@]}" "$BENCH" --echo-server --ha $HA --interface eth0 --reply-bytes "$REPLY_BYTES" \
   --server-seconds $((SECONDS_RUN + 600)) 2>"$OUT/echo-server.log" &
 ECHO_PID=$!
 PIDS+=("$ECHO_PID")
 for _ in $(seq 1 100); do grep -q "echo server on" "$OUT/echo-server.log" && break; sleep 0.1; done
-ip netns exec "$NS_MN" "$BENCH" --config "$WORK/gen/mn-emu.conf" --mode refresh --echo --sequence-base 2 \
+ip netns exec "$NS_MN" "${MN_PIN[@]}" "$BENCH" --config "$WORK/gen/mn-emu.conf" --mode refresh --echo --sequence-base 2 \
   --seconds "$SECONDS_RUN" --window "$WINDOW" --timeout-ms "$TIMEOUT_MS" --label echo --json "$OUT/echo.json" >/dev/null
 kill -TERM "$ECHO_PID"; wait "$ECHO_PID" || true
 

@@ -26,7 +26,7 @@ Ipv6Address many_hoa(std::uint32_t i) {
 
 // A bare Replicator sending to one peer, with own records in a map (HoA
 // order) and counters of the calls a dump makes into them.
-struct Sender {
+struct Sender : OwnRecordMap {
   explicit Sender(std::uint32_t n) : cfg(config()), rep(cfg) {
     for (std::uint32_t i = 0; i < n; ++i) put(i, 1);
   }
@@ -44,24 +44,11 @@ struct Sender {
     r.expires_at = kT0 + 400s;
     return records[r.home_address] = r;
   }
-  OwnRecords own() {
-    return OwnRecords{[this] {
-                        ++snapshots;
-                        std::vector<Ipv6Address> v;
-                        for (const auto& [a, r] : records) v.push_back(a);
-                        return v;
-                      },
-                      [this](const Ipv6Address& a) -> const BindingRecord* {
-                        ++lookups;
-                        auto it = records.find(a);
-                        return it == records.end() ? nullptr : &it->second;
-                      }};
-  }
   // One poll; records what went out.
   std::vector<mip6::StateSynchronization> poll() {
     lookups = 0;
     std::vector<mip6::StateSynchronization> msgs;
-    for (auto& m : rep.poll(now, own())) {
+    for (auto& m : rep.poll(now, callbacks())) {
       auto ss = std::get<mip6::StateSynchronization>(m.message);
       unacked.insert(ss.identifier);
       sent.push_back(ss);
@@ -84,8 +71,6 @@ struct Sender {
 
   GroupConfig cfg;  // the Replicator keeps a reference
   Replicator rep;
-  std::map<Ipv6Address, BindingRecord> records;
-  std::size_t snapshots = 0, lookups = 0;
   std::set<std::uint16_t> unacked;
   std::vector<mip6::StateSynchronization> sent;
   Clock::time_point now = kT0;

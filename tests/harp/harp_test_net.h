@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "harp/harp_node.h"
+#include "harp/replicator.h"
 #include "mip6/home_agent.h"
 #include "mip6/mh_codec.h"
 
@@ -253,6 +254,26 @@ class TestNet {
   std::function<bool(Delivery&)> filter;  // false = drop; may rewrite
   std::vector<Delivery> sent;
   std::vector<std::pair<int, HarpEvent>> events;
+};
+
+// Own records of a bare Replicator in a map (HoA order), counting the calls
+// a full dump makes into them (the HoA list, one lookup per record packed).
+struct OwnRecordMap {
+  OwnRecords callbacks() {
+    return OwnRecords{[this] {
+                        ++snapshots;
+                        std::vector<Ipv6Address> v;
+                        for (const auto& [a, r] : records) v.push_back(a);
+                        return v;
+                      },
+                      [this](const Ipv6Address& a) -> const BindingRecord* {
+                        ++lookups;
+                        auto it = records.find(a);
+                        return it == records.end() ? nullptr : &it->second;
+                      }};
+  }
+  std::map<Ipv6Address, BindingRecord> records;
+  std::size_t snapshots = 0, lookups = 0;
 };
 
 }  // namespace harp::test

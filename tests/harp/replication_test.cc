@@ -18,7 +18,7 @@ bool is_rep(const Delivery& d) {
 }
 
 // Own records for a bare Replicator, counting the lookups a dump makes.
-struct OwnMap {
+struct OwnMap : OwnRecordMap {
   explicit OwnMap(int n) {
     for (int i = 0; i < n; ++i) put(i, 1);
   }
@@ -30,21 +30,6 @@ struct OwnMap {
     r.expires_at = kT0 + 400s;
     records[r.home_address] = r;
   }
-  OwnRecords callbacks() {
-    return OwnRecords{[this] {
-                        ++snapshots;
-                        std::vector<Ipv6Address> v;
-                        for (const auto& [a, r] : records) v.push_back(a);
-                        return v;
-                      },
-                      [this](const Ipv6Address& a) -> const BindingRecord* {
-                        ++lookups;
-                        auto it = records.find(a);
-                        return it == records.end() ? nullptr : &it->second;
-                      }};
-  }
-  std::map<Ipv6Address, BindingRecord> records;
-  std::size_t snapshots = 0, lookups = 0;
 };
 
 TEST(Replication, ChangesAreBatchedIntoOneAckedReply) {
